@@ -1,0 +1,67 @@
+#include "gateway/config/gateway_binding.h"
+
+#include <algorithm>
+
+#include "gateway/config/host_name.h"
+
+namespace gatesim::config {
+
+std::string qualify_gateway_reference(const std::string& reference, const std::string& namespace_name) {
+  if (reference == "mesh" || reference.find('/') != std::string::npos) return reference;
+  return namespace_name + "/" + reference;
+}
+
+std::vector<std::string> bound_gateways(const VirtualService& vs) {
+  std::vector<std::string> out;
+  for (const LocatedString& g : vs.gateways) out.push_back(qualify_gateway_reference(g.value, vs.meta.namespace_name));
+  if (out.empty()) out.push_back("mesh");
+  return out;
+}
+
+std::vector<std::string> referenced_gateways(const VirtualService& vs) {
+  std::vector<std::string> out = bound_gateways(vs);
+  auto add = [&](const std::vector<LocatedString>& refs) {
+    for (const LocatedString& g : refs) {
+      const std::string q = qualify_gateway_reference(g.value, vs.meta.namespace_name);
+      if (std::find(out.begin(), out.end(), q) == out.end()) out.push_back(q);
+    }
+  };
+  for (const HttpRoute& r : vs.http) {
+    for (const HttpMatchRequest& m : r.match) add(m.gateways);
+  }
+  for (const auto* rules : {&vs.tcp, &vs.tls}) {
+    for (const L4Route& r : *rules) {
+      for (const L4MatchAttributes& m : r.match) add(m.gateways);
+    }
+  }
+  return out;
+}
+
+bool is_exported_to(const std::vector<std::string>& export_to, const std::string& owner_namespace,
+                    const std::string& viewer_namespace) {
+  if (export_to.empty()) return true;
+  for (const std::string& e : export_to) {
+    if (e == "*" || e == viewer_namespace || (e == "." && owner_namespace == viewer_namespace)) return true;
+  }
+  return false;
+}
+
+std::string server_host_name(const std::string& host) { return to_lower(split_namespaced_host(host).host); }
+
+std::vector<std::string> server_domains_for(const Server& server, const std::string& gateway_namespace,
+                                            const VirtualService& vs) {
+  std::vector<std::string> out;
+  for (const LocatedString& server_host : server.hosts) {
+    const NamespacedHost parts = split_namespaced_host(server_host.value);
+    const bool admits = parts.namespace_name == "*" || parts.namespace_name == vs.meta.namespace_name ||
+                        (parts.namespace_name == "." && gateway_namespace == vs.meta.namespace_name);
+    if (!admits) continue;
+    for (const LocatedString& vs_host : vs.hosts) {
+      auto domain = intersect_hosts(to_lower(parts.host), to_lower(vs_host.value));
+      if (domain && std::find(out.begin(), out.end(), *domain) == out.end()) out.push_back(*domain);
+    }
+  }
+  return out;
+}
+
+}  // namespace gatesim::config
