@@ -103,7 +103,7 @@ constexpr CodeInfo kCatalogue[] = {
     {Code::kGatewaySelectsNothing, "GS611", S::kInfo, "gateway-selects-nothing", "IST0101"},
 
     {Code::kNoVirtualServiceForServer, "GS701", S::kInfo, "no-virtual-service-for-server", ""},
-    {Code::kRouteDroppedForPort, "GS702", S::kInfo, "route-dropped-for-port", ""},
+    {Code::kRouteDroppedForPort, "GS702", S::kWarning, "route-dropped-for-port", ""},
     {Code::kNoRouteForTcpServer, "GS703", S::kWarning, "no-route-for-tcp-server", ""},
 };
 

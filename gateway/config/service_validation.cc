@@ -114,7 +114,9 @@ void validate_kube_service(const KubeService& service, Diagnostics& diagnostics)
       }
     }
     if (resolved.protocol == Protocol::kUnsupported) {
-      const std::string what = port.app_protocol ? "appProtocol \"" + *port.app_protocol + "\"" : "port name \"" + port.name + "\"";
+      const std::string what = port.app_protocol ? "appProtocol \"" + *port.app_protocol + "\""
+                               : port.name.empty() ? std::string("an unnamed port")
+                                                   : "port name \"" + port.name + "\"";
       diagnostics.add(Code::kProtocolNotRecognised, child(port.origin, port.app_protocol ? "appProtocol" : "name"), label,
                       what + " declares no protocol Istio recognises (<protocol>[-<suffix>]); "
                              "the protocol will be detected from the first bytes");

@@ -55,6 +55,12 @@ class SnapshotCompiler {
     plan_listeners();
     for (const ListenerPlan& plan : plans_) snapshot.listeners.push_back(build_listener(plan, snapshot));
     build_clusters(snapshot);
+    for (const auto& [match, label] : port_dropped_) {
+      if (port_applied_.count(match) != 0) continue;
+      diagnostics_.add(Code::kRouteDroppedForPort, match->origin, label,
+                       "match for port " + std::to_string(*match->port) +
+                           " applies to no server port of the gateways it binds to; it is never used");
+    }
   }
 
  private:
@@ -79,7 +85,9 @@ class SnapshotCompiler {
       if (!selects_workload(*gw)) continue;
       for (const Server& server : gw->servers) {
         const Protocol p = parse_protocol(server.port.protocol);
+        // Invalid servers (reported by validation) are left out, as istiod rejects them.
         if (p == Protocol::kUnsupported || p == Protocol::kUdp || server.port.number > 65535) continue;
+        if (is_tls(p) && !server.tls) continue;
         plan_server(ServerRef{gw, &server, p});
       }
     }
@@ -331,11 +339,12 @@ class SnapshotCompiler {
       for (const HttpMatchRequest& m : rule.match) {
         if (!contains(match_gateways(m.gateways, vs), gw)) continue;
         if (m.port && *m.port != ref.server->port.number) {
-          diagnostics_.add(Code::kRouteDroppedForPort, m.origin, label,
-                           "match for port " + std::to_string(*m.port) + " does not apply to server port " +
-                               std::to_string(ref.server->port.number) + " of " + gw);
+          if (std::find(port_dropped_.begin(), port_dropped_.end(), std::pair{&m, label}) == port_dropped_.end()) {
+            port_dropped_.emplace_back(&m, label);
+          }
           continue;
         }
+        port_applied_.insert(&m);
         route.matches.push_back(m);
       }
       if (!rule.match.empty() && route.matches.empty()) continue;
@@ -382,6 +391,7 @@ class SnapshotCompiler {
         const std::vector<std::string> domains = server_domains_for(s, ref.gateway->meta.namespace_name, *vs);
         if (domains.empty()) continue;
         const std::vector<CompiledRoute> routes = http_routes_for(*vs, ref);
+        if (routes.empty()) continue;  // e.g. a VirtualService with only tcp/tls rules: no virtual host
         for (const std::string& domain : domains) {
           server_vhosts.push_back(domain);
           if (!added.insert({domain, vs}).second) continue;
@@ -564,6 +574,10 @@ class SnapshotCompiler {
   ServiceRegistry registry_;
   std::vector<const VirtualService*> virtual_services_;
   std::vector<ListenerPlan> plans_;
+  // Matches whose `port` excluded them from some server, in discovery order, and those
+  // that applied somewhere: only matches that never apply are worth a diagnostic.
+  std::vector<std::pair<const HttpMatchRequest*, std::string>> port_dropped_;
+  std::set<const HttpMatchRequest*> port_applied_;
 };
 
 }  // namespace
