@@ -21,6 +21,7 @@ packages=(
   libhttp-parser-dev                                     # HTTP/1.1 parser (sans-IO, callback based)
   libevent-dev                                           # event loop of the real runtime
   curl                                                   # real client in integration tests
+  time                                                   # /usr/bin/time for peak memory in bench/
 )
 
 missing=()

@@ -1,7 +1,5 @@
 #include "gateway/config/config_loader.h"
 
-#include <algorithm>
-
 namespace gatesim::config {
 namespace {
 
@@ -63,10 +61,10 @@ void ConfigLoader::add_document(const YamlDocument& document) {
 template <class T>
 void ConfigLoader::keep(std::vector<T>& list, T resource, const std::string& kind) {
   resource.meta.load_order = next_load_order_++;
-  auto same = std::find_if(list.begin(), list.end(), [&](const T& other) {
-    return other.meta.name == resource.meta.name && other.meta.namespace_name == resource.meta.namespace_name;
-  });
-  if (same != list.end() && !resource.meta.name.empty()) {
+  const std::string key = kind + " " + resource.meta.namespace_name + "/" + resource.meta.name;
+  auto [known, fresh] = positions_.emplace(key, list.size());
+  if (!fresh && !resource.meta.name.empty()) {
+    T* same = &list[known->second];
     diagnostics_.add(Code::kDuplicateResource, resource.meta.origin, resource_label(kind, resource.meta),
                      "also defined at " + same->meta.origin.location.file + ":" +
                          std::to_string(same->meta.origin.location.line) +

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "gateway/config/config_set.h"
@@ -38,6 +39,7 @@ class ConfigLoader {
   LoadOptions options_;
   ConfigSet config_;
   std::size_t next_load_order_ = 0;
+  std::unordered_map<std::string, std::size_t> positions_;  // "Kind ns/name" -> index in its list
 };
 
 }  // namespace gatesim::config

@@ -48,14 +48,31 @@ bool is_exported_to(const std::vector<std::string>& export_to, const std::string
 
 std::string server_host_name(const std::string& host) { return to_lower(split_namespaced_host(host).host); }
 
+namespace {
+
+bool admits(const NamespacedHost& server_host, const std::string& gateway_namespace, const std::string& vs_namespace) {
+  return server_host.namespace_name == "*" || server_host.namespace_name == vs_namespace ||
+         (server_host.namespace_name == "." && gateway_namespace == vs_namespace);
+}
+
+}  // namespace
+
+std::optional<std::string> server_domain_for(const Server& server, const std::string& gateway_namespace,
+                                             const std::string& vs_namespace, const std::string& vs_host) {
+  for (const LocatedString& server_host : server.hosts) {
+    const NamespacedHost parts = split_namespaced_host(server_host.value);
+    if (!admits(parts, gateway_namespace, vs_namespace)) continue;
+    if (auto domain = intersect_hosts(to_lower(parts.host), to_lower(vs_host))) return domain;
+  }
+  return std::nullopt;
+}
+
 std::vector<std::string> server_domains_for(const Server& server, const std::string& gateway_namespace,
                                             const VirtualService& vs) {
   std::vector<std::string> out;
   for (const LocatedString& server_host : server.hosts) {
     const NamespacedHost parts = split_namespaced_host(server_host.value);
-    const bool admits = parts.namespace_name == "*" || parts.namespace_name == vs.meta.namespace_name ||
-                        (parts.namespace_name == "." && gateway_namespace == vs.meta.namespace_name);
-    if (!admits) continue;
+    if (!admits(parts, gateway_namespace, vs.meta.namespace_name)) continue;
     for (const LocatedString& vs_host : vs.hosts) {
       auto domain = intersect_hosts(to_lower(parts.host), to_lower(vs_host.value));
       if (domain && std::find(out.begin(), out.end(), *domain) == out.end()) out.push_back(*domain);

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -29,6 +30,10 @@ bool is_exported_to(const std::vector<std::string>& export_to, const std::string
 // specific of the two. Lowercased, deduplicated, in server-host then VS-host order.
 std::vector<std::string> server_domains_for(const Server& server, const std::string& gateway_namespace,
                                             const VirtualService& vs);
+
+// The same for one VirtualService host (nullopt when no server host admits it).
+std::optional<std::string> server_domain_for(const Server& server, const std::string& gateway_namespace,
+                                             const std::string& vs_namespace, const std::string& vs_host);
 
 // Server host without its "ns/" part, lowercased.
 std::string server_host_name(const std::string& host);

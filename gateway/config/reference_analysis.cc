@@ -14,7 +14,11 @@ namespace {
 class ReferenceAnalysis {
  public:
   ReferenceAnalysis(const ConfigSet& config, Diagnostics& diagnostics)
-      : config_(config), diagnostics_(diagnostics), registry_(config) {}
+      : config_(config), diagnostics_(diagnostics), registry_(config) {
+    for (const DestinationRule& dr : config.destination_rules) {
+      rules_by_host_[resolve_short_name(to_lower(dr.host.value), dr.meta.namespace_name)].push_back(&dr);
+    }
+  }
 
   void run() {
     for (const VirtualService& vs : config_.virtual_services) check_virtual_service(vs);
@@ -82,11 +86,11 @@ class ReferenceAnalysis {
     }
     if (resolved.empty()) return;
     for (const LocatedString& host : vs.hosts) {
-      VirtualService single = vs;  // server_domains_for works per VS; ask for this one host
-      single.hosts = {host};
       bool found = false;
       for (const Gateway* gw : resolved) {
-        for (const Server& server : gw->servers) found = found || !server_domains_for(server, gw->meta.namespace_name, single).empty();
+        for (const Server& server : gw->servers) {
+          found = found || server_domain_for(server, gw->meta.namespace_name, vs.meta.namespace_name, host.value);
+        }
       }
       if (!found) {
         diagnostics_.add(Code::kHostNotInGateway, host.origin, label,
@@ -119,10 +123,11 @@ class ReferenceAnalysis {
   }
 
   bool subset_defined(const std::string& host, const std::string& subset, const std::string& viewer_namespace) const {
-    for (const DestinationRule& dr : config_.destination_rules) {
-      if (resolve_short_name(to_lower(dr.host.value), dr.meta.namespace_name) != host) continue;
-      if (!is_exported_to(dr.export_to, dr.meta.namespace_name, viewer_namespace)) continue;
-      for (const Subset& s : dr.subsets) {
+    auto rules = rules_by_host_.find(host);
+    if (rules == rules_by_host_.end()) return false;
+    for (const DestinationRule* dr : rules->second) {
+      if (!is_exported_to(dr->export_to, dr->meta.namespace_name, viewer_namespace)) continue;
+      for (const Subset& s : dr->subsets) {
         if (s.name == subset) return true;
       }
     }
@@ -223,6 +228,7 @@ class ReferenceAnalysis {
   const ConfigSet& config_;
   Diagnostics& diagnostics_;
   ServiceRegistry registry_;
+  std::map<std::string, std::vector<const DestinationRule*>> rules_by_host_;
 };
 
 }  // namespace

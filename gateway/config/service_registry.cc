@@ -12,11 +12,18 @@ const RegistryService::Port* RegistryService::find_port(std::uint32_t number) co
 }
 
 ServiceRegistry::ServiceRegistry(const ConfigSet& config) {
-  for (const KubeService& service : config.services) add_kube_service(service, config);
+  for (const EndpointGroup& group : config.endpoint_groups) {
+    endpoints_by_service_[group.meta.namespace_name + "/" + group.service_name].push_back(&group);
+  }
+  for (const KubeService& service : config.services) add_kube_service(service);
   for (const ServiceEntry& se : config.service_entries) add_service_entry(se);
+  for (std::size_t i = 0; i < services_.size(); ++i) {
+    if (is_wildcard_host(services_[i].host)) wildcards_.push_back(i);
+    else exact_.emplace(services_[i].host, i);  // the first definition of a host wins
+  }
 }
 
-void ServiceRegistry::add_kube_service(const KubeService& service, const ConfigSet& config) {
+void ServiceRegistry::add_kube_service(const KubeService& service) {
   RegistryService rs;
   rs.host = service.meta.name + "." + service.meta.namespace_name + ".svc.cluster.local";
   rs.namespace_name = service.meta.namespace_name;
@@ -27,9 +34,13 @@ void ServiceRegistry::add_kube_service(const KubeService& service, const ConfigS
                         resolve_service_port_protocol(port.name, port.app_protocol, port.protocol, port.port).protocol});
   }
   // Endpoints carry no pod labels; the pods behind a selector carry at least its labels.
-  for (const EndpointGroup& group : config.endpoint_groups) {
-    if (group.service_name != service.meta.name || group.meta.namespace_name != service.meta.namespace_name) continue;
-    for (const EndpointSubset& subset : group.subsets) {
+  auto groups = endpoints_by_service_.find(service.meta.namespace_name + "/" + service.meta.name);
+  if (groups == endpoints_by_service_.end()) {
+    services_.push_back(std::move(rs));
+    return;
+  }
+  for (const EndpointGroup* group : groups->second) {  // in load order
+    for (const EndpointSubset& subset : group->subsets) {
       for (const EndpointPort& ep_port : subset.ports) {
         // An endpoint port belongs to the service port of the same name (the only one if unnamed).
         std::string port_name = ep_port.name;
@@ -73,13 +84,12 @@ void ServiceRegistry::add_service_entry(const ServiceEntry& se) {
 
 const RegistryService* ServiceRegistry::find(const std::string& host) const {
   const std::string name = to_lower(host);
+  if (auto it = exact_.find(name); it != exact_.end()) return &services_[it->second];
+  if (is_wildcard_host(name)) return nullptr;
   const RegistryService* best = nullptr;
-  for (const RegistryService& rs : services_) {
-    if (rs.host == name) return &rs;
-    if (is_wildcard_host(rs.host) && hosts_match(rs.host, name) && !is_wildcard_host(name) &&
-        (best == nullptr || more_specific_host(rs.host, best->host))) {
-      best = &rs;
-    }
+  for (std::size_t i : wildcards_) {
+    const RegistryService& rs = services_[i];
+    if (hosts_match(rs.host, name) && (best == nullptr || more_specific_host(rs.host, best->host))) best = &rs;
   }
   return best;
 }

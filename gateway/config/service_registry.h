@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "gateway/config/config_set.h"
@@ -44,10 +45,14 @@ class ServiceRegistry {
   const std::vector<RegistryService>& services() const { return services_; }
 
  private:
-  void add_kube_service(const KubeService& service, const ConfigSet& config);
+  void add_kube_service(const KubeService& service);
   void add_service_entry(const ServiceEntry& se);
 
   std::vector<RegistryService> services_;
+  // Lookup indexes only; nothing iterates them, so their order never shows.
+  std::unordered_map<std::string, std::size_t> exact_;
+  std::vector<std::size_t> wildcards_;
+  std::unordered_map<std::string, std::vector<const EndpointGroup*>> endpoints_by_service_;
 };
 
 }  // namespace gatesim::config

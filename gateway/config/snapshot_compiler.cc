@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 #include <tuple>
+#include <unordered_map>
 
 #include "gateway/config/certificate_check.h"
 #include "gateway/config/gateway_binding.h"
@@ -255,14 +256,27 @@ class SnapshotCompiler {
 
   // ---- virtual service binding -----------------------------------------------------------
 
+  struct VsGateways {
+    std::vector<std::string> bound, referenced;
+  };
+
+  // Computed once per VirtualService: every server asks for every VirtualService.
+  const VsGateways& gateways_of(const VirtualService& vs) const {
+    auto it = gateway_cache_.find(&vs);
+    if (it == gateway_cache_.end()) {
+      it = gateway_cache_.emplace(&vs, VsGateways{bound_gateways(vs), referenced_gateways(vs)}).first;
+    }
+    return it->second;
+  }
+
   bool binds(const VirtualService& vs, const ServerRef& ref) const {
     return is_exported_to(vs.export_to, vs.meta.namespace_name, ref.gateway->meta.namespace_name) &&
-           contains(referenced_gateways(vs), ref.qualified_gateway());
+           contains(gateways_of(vs).referenced, ref.qualified_gateway());
   }
 
   // The gateways a match applies to: its own list when it has one, else the VS's.
   std::vector<std::string> match_gateways(const std::vector<LocatedString>& refs, const VirtualService& vs) const {
-    if (refs.empty()) return bound_gateways(vs);
+    if (refs.empty()) return gateways_of(vs).bound;
     std::vector<std::string> out;
     for (const LocatedString& g : refs) out.push_back(qualify_gateway_reference(g.value, vs.meta.namespace_name));
     return out;
@@ -335,7 +349,7 @@ class SnapshotCompiler {
     for (std::size_t i = 0; i < vs.http.size(); ++i) {
       const HttpRoute& rule = vs.http[i];
       CompiledRoute route;
-      if (rule.match.empty() && !contains(bound_gateways(vs), gw)) continue;
+      if (rule.match.empty() && !contains(gateways_of(vs).bound, gw)) continue;
       for (const HttpMatchRequest& m : rule.match) {
         if (!contains(match_gateways(m.gateways, vs), gw)) continue;
         if (m.port && *m.port != ref.server->port.number) {
@@ -426,7 +440,7 @@ class SnapshotCompiler {
     for (const VirtualService* vs : virtual_services_) {
       if (!binds(*vs, ref) || server_domains_for(*ref.server, ref.gateway->meta.namespace_name, *vs).empty()) continue;
       for (const L4Route& rule : vs->tcp) {
-        bool applies = rule.match.empty() && contains(bound_gateways(*vs), gw);
+        bool applies = rule.match.empty() && contains(gateways_of(*vs).bound, gw);
         for (const L4MatchAttributes& m : rule.match) {
           // destinationSubnets and sourceSubnet are ignored at gateways (gateway.go l4SingleMatch).
           const bool port_ok = !m.port || *m.port == 0 || *m.port == ref.server->port.number;
@@ -485,14 +499,22 @@ class SnapshotCompiler {
 
   // ---- clusters --------------------------------------------------------------------------
 
-  const DestinationRule* rule_for(const std::string& host) const {
+  // The DestinationRule for a host: an exact host first (the oldest if several), else the
+  // most specific wildcard host that covers it.
+  const DestinationRule* rule_for(const std::string& host) {
+    if (!rules_indexed_) {
+      rules_indexed_ = true;
+      for (const DestinationRule* dr : in_istio_order(config_.destination_rules)) {
+        const std::string dr_host = resolve_short_name(to_lower(dr->host.value), dr->meta.namespace_name);
+        if (is_wildcard_host(dr_host)) wildcard_rules_.emplace_back(dr_host, dr);
+        else exact_rules_.emplace(dr_host, dr);  // keeps the first
+      }
+    }
+    if (auto it = exact_rules_.find(host); it != exact_rules_.end()) return it->second;
     const DestinationRule* best = nullptr;
     std::string best_host;
-    for (const DestinationRule* dr : in_istio_order(config_.destination_rules)) {
-      const std::string dr_host = resolve_short_name(to_lower(dr->host.value), dr->meta.namespace_name);
-      if (dr_host == host) return dr;
-      if (is_wildcard_host(dr_host) && hosts_match(dr_host, host) &&
-          (best == nullptr || more_specific_host(dr_host, best_host))) {
+    for (const auto& [dr_host, dr] : wildcard_rules_) {
+      if (hosts_match(dr_host, host) && (best == nullptr || more_specific_host(dr_host, best_host))) {
         best = dr;
         best_host = dr_host;
       }
@@ -574,6 +596,10 @@ class SnapshotCompiler {
   ServiceRegistry registry_;
   std::vector<const VirtualService*> virtual_services_;
   std::vector<ListenerPlan> plans_;
+  mutable std::unordered_map<const VirtualService*, VsGateways> gateway_cache_;  // lookup only
+  bool rules_indexed_ = false;
+  std::unordered_map<std::string, const DestinationRule*> exact_rules_;  // lookup only
+  std::vector<std::pair<std::string, const DestinationRule*>> wildcard_rules_;
   // Matches whose `port` excluded them from some server, in discovery order, and those
   // that applied somewhere: only matches that never apply are worth a diagnostic.
   std::vector<std::pair<const HttpMatchRequest*, std::string>> port_dropped_;

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# The README's main command. Until the simulator lands this validates every bundled example
+# configuration the way `istioctl analyze` would and prints a scorecard; later it runs the
+# conformance suite. Exit 0 when every valid example is clean and every broken one is caught.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+bash "$root/scripts/build.sh"
+gatesim=${GATESIM_BUILD_DIR:-$root/build}/cli/gatesim
+examples=$root/examples/istio
+pass=0
+fail=0
+printf '%-58s %-8s %s\n' "example" "verdict" "gatesim validate says"
+for file in "$examples"/valid/*.yaml "$examples"/invalid/*.yaml; do
+  name=${file#"$examples"/}
+  out=$("$gatesim" validate -q "$file" 2>&1) && code=0 || code=$?
+  summary=$(printf '%s\n' "$out" | grep -E '^[0-9]+ resources' || true)
+  case "$name" in
+    valid/*) want=0 ;;
+    *) want=1 ;;
+  esac
+  if [ "$code" -eq "$want" ]; then verdict=ok; pass=$((pass + 1)); else verdict=WRONG; fail=$((fail + 1)); fi
+  printf '%-58s %-8s %s\n' "$name" "$verdict" "$summary"
+done
+echo
+echo "Detail for one broken example ($(basename "$(ls "$examples"/invalid/*.yaml | head -1)")):"
+"$gatesim" validate "$(ls "$examples"/invalid/*.yaml | head -1)" || true
+echo
+echo "examples: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
