@@ -22,7 +22,7 @@ enum class Code {
   kDuplicatePortName, kTlsRequired, kTlsNotAllowed, kTlsMissingCredentials,
   kTlsMissingCa, kIstioMutualExtraFields, kInvalidHost, kHttpsRedirectOnNonHttp,
   kInvalidBind, kTargetPortIgnored, kInvalidTlsVersions, kInvalidCipherSuite,
-  kWeakTlsWithoutCiphers, kInvalidCertificatePin,
+  kWeakTlsWithoutCiphers, kInvalidCertificatePin, kCertificatesIgnored, kInvalidCrl, kUdpNotProxied,
   // VirtualService
   kVirtualServiceNoHosts, kInvalidGatewayReference, kConflictingActions, kNoAction,
   kNegativeWeight, kZeroTotalWeight, kInvalidRegex, kInvalidRedirectCode,

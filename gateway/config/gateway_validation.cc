@@ -46,6 +46,11 @@ class GatewayValidator {
       : gw_(gateway), diagnostics_(diagnostics), label_(resource_label("Gateway", gateway.meta)) {}
 
   void run() {
+    // Istio: "Gateway name must conform to the DNS label format (no dots)".
+    if (!gw_.meta.name.empty() && !is_dns1123_label(gw_.meta.name)) {
+      report(Code::kInvalidName, Origin{gw_.meta.origin.location, "metadata.name"},
+             "invalid gateway name \"" + gw_.meta.name + "\": must be an RFC 1123 label (no dots)");
+    }
     if (gw_.servers.empty()) {
       report(Code::kGatewayNoServers, Origin{gw_.meta.origin.location, "spec.servers"},
              "a Gateway must have at least one server");
@@ -97,7 +102,7 @@ class GatewayValidator {
       return;
     }
     if (protocol == Protocol::kUdp) {
-      report(Code::kInvalidPortProtocol, protocol_origin, "UDP is not proxied by gateways");
+      report(Code::kUdpNotProxied, protocol_origin, "Istio accepts UDP here, but gateways do not proxy it; server ignored");
       return;
     }
     check_tls(server, protocol);
@@ -130,12 +135,14 @@ class GatewayValidator {
     const ServerTlsSettings& tls = *server.tls;
     const Origin at{tls.origin.location, tls.origin.path};
     if (!is_tls(protocol)) {
-      const bool redirect_only = tls.mode == ServerTlsMode::kPassthrough && !tls.has_file_certificate() &&
-                                 !tls.has_credential() && !tls.ca_certificates;
-      if (!is_http(protocol) || !redirect_only) {
+      // validation.go validateServer: plaintext HTTP may carry only a PASSTHROUGH block without files.
+      const bool redirect_only = tls.mode == ServerTlsMode::kPassthrough && !tls.server_certificate &&
+                                 !tls.private_key && !tls.ca_certificates;
+      if (!is_http(protocol)) {
+        report(Code::kTlsNotAllowed, at, "server cannot have TLS settings for non HTTPS/TLS ports");
+      } else if (!redirect_only) {
         report(Code::kTlsNotAllowed, at,
-               "server with protocol " + server.port.protocol +
-                   " cannot terminate TLS; only `httpsRedirect` is allowed on plaintext HTTP servers");
+               "server cannot have TLS settings for plain text HTTP ports (only httpsRedirect is allowed)");
       }
       if (tls.https_redirect && !is_http(protocol)) {
         report(Code::kHttpsRedirectOnNonHttp, Origin{at.location, at.path + ".httpsRedirect"},
@@ -169,6 +176,18 @@ class GatewayValidator {
         report(Code::kTlsMissingCa, at,
                std::string(to_string(tls.mode)) + " mode needs caCertificates to verify client certificates");
       }
+    }
+    const bool passthrough = tls.mode == ServerTlsMode::kPassthrough || tls.mode == ServerTlsMode::kAutoPassthrough;
+    if (passthrough && (tls.ca_crl || tls.server_certificate || tls.private_key || tls.ca_certificates ||
+                        tls.credential_name)) {
+      report(Code::kCertificatesIgnored, at,
+             std::string(to_string(tls.mode)) + " mode does not use certificates, they will be ignored");
+    }
+    if (tls.ca_crl && tls.credential_name) {
+      report(Code::kInvalidCrl, Origin{at.location, at.path + ".caCrl"},
+             "CRL is not supported with credentialName; put the CRL in the credential");
+    } else if (tls.ca_crl && tls.mode == ServerTlsMode::kSimple) {
+      report(Code::kInvalidCrl, Origin{at.location, at.path + ".caCrl"}, "CRL is not supported with SIMPLE TLS");
     }
     if (tls.mode == ServerTlsMode::kIstioMutual &&
         (tls.has_file_certificate() || tls.has_credential() || tls.ca_certificates || tls.ca_cert_credential_name)) {

@@ -36,7 +36,7 @@ std::string http_vs(const std::string& http) {
 
 TEST_CASE("Gateway: protocols, ports, hosts") {
   CHECK(contains(ids(gateway("  - port: {number: 80, name: http, protocol: HTTPX}\n    hosts: [\"*\"]\n")), "GS103"));
-  CHECK(contains(ids(gateway("  - port: {number: 80, name: u, protocol: UDP}\n    hosts: [\"*\"]\n")), "GS103"));
+  CHECK(contains(ids(gateway("  - port: {number: 80, name: u, protocol: UDP}\n    hosts: [\"*\"]\n")), "GS121"));
   CHECK(contains(ids(gateway("  - port: {number: 70000, name: http, protocol: HTTP}\n    hosts: [\"*\"]\n")), "GS104"));
   CHECK(contains(ids(gateway("  - port: {number: 80, name: http, protocol: HTTP}\n    hosts: [\"*.*.com\"]\n")), "GS111"));
   CHECK(contains(ids(gateway("  - port: {number: 80, name: http, protocol: HTTP}\n    hosts: [\"Bad_NS/a.com\"]\n")), "GS111"));
@@ -48,6 +48,11 @@ TEST_CASE("Gateway: protocols, ports, hosts") {
                  "GS113"));
   CHECK(contains(ids("apiVersion: networking.istio.io/v1\nkind: Gateway\nmetadata: {name: gw}\nspec: {servers: []}\n"),
                  "GS101"));
+  CHECK(contains(ids("apiVersion: networking.istio.io/v1\nkind: Gateway\nmetadata: {name: my.gw}\nspec:\n  servers:\n"
+                     "  - port: {number: 80, name: http, protocol: HTTP}\n    hosts: [a.com]\n"),
+                 "GS016"));
+  CHECK(contains(ids(gateway("  - port: {number: 80, name: http, protocol: HTTP, targetPort: 8080}\n    hosts: [a.com]\n")),
+                 "GS114"));
 }
 
 TEST_CASE("Gateway: TLS mode versus the fields it needs") {
@@ -71,6 +76,10 @@ TEST_CASE("Gateway: TLS mode versus the fields it needs") {
   CHECK(contains(ids(gateway("  - port: {number: 80, name: tcp, protocol: TCP}\n    hosts: [a.com]\n"
                              "    tls: {httpsRedirect: true}\n")),
                  "GS112"));
+  CHECK(contains(ids(gateway(https + "    tls: {mode: PASSTHROUGH, credentialName: x}\n")), "GS119"));
+  CHECK(contains(ids(gateway(https + "    tls: {mode: SIMPLE, credentialName: x, caCrl: crl.pem}\n")), "GS120"));
+  CHECK(contains(ids(gateway(https + "    tls: {mode: SIMPLE, serverCertificate: a.pem, privateKey: k.pem, caCrl: c.pem}\n")),
+                 "GS120"));
   // httpsRedirect alone is fine on plaintext HTTP.
   CHECK_FALSE(contains(ids(gateway("  - port: {number: 80, name: http, protocol: HTTP}\n    hosts: [a.com]\n"
                                    "    tls: {httpsRedirect: true}\n")),
