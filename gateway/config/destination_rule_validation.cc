@@ -6,8 +6,6 @@
 namespace gatesim::config {
 namespace {
 
-Origin child(const Origin& origin, const std::string& field) { return Origin{origin.location, origin.path + "." + field}; }
-
 class DestinationRuleValidator {
  public:
   DestinationRuleValidator(const DestinationRule& dr, Diagnostics& diagnostics)
@@ -34,6 +32,8 @@ class DestinationRuleValidator {
   }
 
  private:
+  Origin child(const Origin& origin, const std::string& field) const { return dr_.meta.at(origin.path + "." + field); }
+
   void report(Code code, const Origin& origin, std::string message) {
     diagnostics_.add(code, origin, label_, std::move(message));
   }

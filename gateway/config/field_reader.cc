@@ -148,6 +148,26 @@ Origin ParseContext::origin(const YAML::Node& node, std::string path) const {
   return Origin{location, std::move(path)};
 }
 
+void ParseContext::record(const YAML::Node& node, const std::string& path) {
+  const Origin o = origin(node, path);
+  if (o.location.line > 0) locations_->record(path, o.location);
+}
+
+const SourceLocation* FieldLocations::find(std::string path) const {
+  while (!path.empty()) {
+    if (auto it = by_path_.find(path); it != by_path_.end()) return &it->second;
+    const std::size_t cut = path.find_last_of(".[");
+    if (cut == std::string::npos) break;
+    path.erase(cut);
+  }
+  return nullptr;
+}
+
+Origin locate(const std::shared_ptr<const FieldLocations>& locations, const Origin& fallback, std::string path) {
+  const SourceLocation* found = locations ? locations->find(path) : nullptr;
+  return Origin{found ? *found : fallback.location, std::move(path)};
+}
+
 void ParseContext::report(Code code, const Origin& origin, std::string message) {
   diagnostics_.add(code, origin, resource_, std::move(message));
 }
@@ -211,6 +231,10 @@ bool FieldReader::has(std::string_view key) const {
 YAML::Node FieldReader::take(std::string_view key) {
   Entry* e = find(key);
   if (e == nullptr) return YAML::Node();
+  if (!e->consumed) {
+    const Origin at = origin(key);
+    if (at.location.line > 0) context_->record_location(at.path, at.location);
+  }
   e->consumed = true;
   return e->value;
 }
@@ -359,6 +383,7 @@ std::vector<LocatedString> FieldReader::strings(std::string_view key, bool requi
   if (!list) return out;
   for (std::size_t i = 0; i < list.size(); ++i) {
     const std::string path = child_path(key) + "[" + std::to_string(i) + "]";
+    context_->record(list[i], path);
     if (auto s = scalar_string(list[i], path)) out.push_back(LocatedString{*s, context_->origin(list[i], path)});
   }
   return out;

@@ -3,9 +3,11 @@
 #include <chrono>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -22,11 +24,26 @@ using Duration = std::chrono::nanoseconds;
 enum class ScalarKind { kNull, kBool, kInt, kFloat, kString };
 ScalarKind classify_scalar(const YAML::Node& node);
 
+// Where every field of a document stands, by field path ("spec.http[0].route[1].weight"),
+// so that later passes can point at the exact value they judge.
+class FieldLocations {
+ public:
+  void record(const std::string& path, const SourceLocation& location) { by_path_.emplace(path, location); }
+  // The location of `path`, or of its nearest recorded ancestor; nullptr when none.
+  const SourceLocation* find(std::string path) const;
+
+ private:
+  std::unordered_map<std::string, SourceLocation> by_path_;  // lookup only
+};
+
+// An Origin for `path` inside a resource, located through its FieldLocations.
+Origin locate(const std::shared_ptr<const FieldLocations>& locations, const Origin& fallback, std::string path);
+
 // Shared by all readers of one document: where to report and how strict to be.
 class ParseContext {
  public:
   ParseContext(Diagnostics& diagnostics, std::string file)
-      : diagnostics_(diagnostics), file_(std::move(file)) {}
+      : diagnostics_(diagnostics), file_(std::move(file)), locations_(std::make_shared<FieldLocations>()) {}
 
   void set_resource(std::string resource) { resource_ = std::move(resource); }
   const std::string& resource() const { return resource_; }
@@ -38,11 +55,15 @@ class ParseContext {
 
   Origin origin(const YAML::Node& node, std::string path) const;
   void report(Code code, const Origin& origin, std::string message);
+  void record(const YAML::Node& node, const std::string& path);
+  void record_location(const std::string& path, const SourceLocation& l) { locations_->record(path, l); }
+  std::shared_ptr<const FieldLocations> locations() const { return locations_; }
 
  private:
   Diagnostics& diagnostics_;
   std::string file_;
   std::string resource_;
+  std::shared_ptr<FieldLocations> locations_;
 };
 
 // Reads one YAML mapping field by field. Every accessor consumes its key; finish()
@@ -102,7 +123,9 @@ class FieldReader {
     const YAML::Node list = sequence(key, required);
     if (!list) return;
     for (std::size_t i = 0; i < list.size(); ++i) {
-      FieldReader element(*context_, list[i], child_path(key) + "[" + std::to_string(i) + "]");
+      const std::string element_path = child_path(key) + "[" + std::to_string(i) + "]";
+      context_->record(list[i], element_path);
+      FieldReader element(*context_, list[i], element_path);
       if (!element.valid()) continue;
       each(element, i);
       element.finish();

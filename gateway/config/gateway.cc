@@ -80,6 +80,10 @@ Gateway parse_gateway(FieldReader& spec, ObjectMeta meta) {
     server.origin = s.origin();
     if (auto port = s.object("port", true)) {
       server.port.origin = port->origin();
+      server.port.number_origin = port->origin("number");
+      server.port.protocol_origin = port->origin("protocol");
+      server.port.name_origin = port->origin("name");
+      server.port.target_port_origin = port->origin("targetPort");
       server.port.number = static_cast<std::uint32_t>(port->integer("number", 0, 4294967295LL, true).value_or(0));
       server.port.protocol = port->string("protocol", true).value_or("");
       server.port.name = port->string("name", true).value_or("");
@@ -88,6 +92,7 @@ Gateway parse_gateway(FieldReader& spec, ObjectMeta meta) {
       }
       port->finish();
     }
+    server.bind_origin = s.origin("bind");
     server.bind = s.string("bind").value_or("");
     server.hosts = s.strings("hosts", true);
     if (auto tls = s.object("tls")) {

@@ -57,12 +57,14 @@ struct GatewayPort {
   std::string protocol;  // as written; interpreted through protocol.h
   std::string name;
   std::optional<std::uint32_t> target_port;
-  Origin origin;
+  Origin origin;  // the `port` mapping
+  Origin number_origin, protocol_origin, name_origin, target_port_origin;
 };
 
 struct Server {
   GatewayPort port;
   std::string bind;
+  Origin bind_origin;
   std::vector<LocatedString> hosts;
   std::optional<ServerTlsSettings> tls;
   std::string name;

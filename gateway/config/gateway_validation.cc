@@ -48,17 +48,17 @@ class GatewayValidator {
   void run() {
     // Istio: "Gateway name must conform to the DNS label format (no dots)".
     if (!gw_.meta.name.empty() && !is_dns1123_label(gw_.meta.name)) {
-      report(Code::kInvalidName, Origin{gw_.meta.origin.location, "metadata.name"},
+      report(Code::kInvalidName, gw_.meta.at("metadata.name"),
              "invalid gateway name \"" + gw_.meta.name + "\": must be an RFC 1123 label (no dots)");
     }
     if (gw_.servers.empty()) {
-      report(Code::kGatewayNoServers, Origin{gw_.meta.origin.location, "spec.servers"},
+      report(Code::kGatewayNoServers, gw_.meta.at("spec.servers"),
              "a Gateway must have at least one server");
     }
     std::set<std::string> port_names;
     for (const Server& server : gw_.servers) {
       if (!server.port.name.empty() && !port_names.insert(server.port.name).second) {
-        report(Code::kDuplicatePortName, Origin{server.port.origin.location, server.port.origin.path + ".name"},
+        report(Code::kDuplicatePortName, server.port.name_origin,
                "port name \"" + server.port.name + "\" is used by another server of this Gateway; names must be unique");
       }
       check_server(server);
@@ -72,17 +72,17 @@ class GatewayValidator {
 
   void check_server(const Server& server) {
     if (server.hosts.empty()) {
-      report(Code::kServerNoHosts, Origin{server.origin.location, server.origin.path + ".hosts"},
+      report(Code::kServerNoHosts, gw_.meta.at(server.origin.path + ".hosts"),
              "a server must list at least one host");
     }
     for (const LocatedString& host : server.hosts) check_host(host);
 
     const bool uds = server.bind.rfind("unix://", 0) == 0;
     if (!server.bind.empty() && !uds && !is_ip_address(server.bind)) {
-      report(Code::kInvalidBind, Origin{server.origin.location, server.origin.path + ".bind"},
+      report(Code::kInvalidBind, server.bind_origin,
              "\"" + server.bind + "\" must be an IP address or unix:///path");
     }
-    const Origin port_origin{server.port.origin.location, server.port.origin.path + ".number"};
+    const Origin& port_origin = server.port.number_origin;
     if (uds && server.port.number != 0) {
       report(Code::kInvalidPortNumber, port_origin, "a server bound to a unix socket must use port 0");
     } else if (!uds && (server.port.number < 1 || server.port.number > 65535)) {
@@ -90,11 +90,11 @@ class GatewayValidator {
              std::to_string(server.port.number) + " is not a port number (1-65535)");
     }
     if (server.port.target_port) {
-      report(Code::kTargetPortIgnored, Origin{server.port.origin.location, server.port.origin.path + ".targetPort"},
+      report(Code::kTargetPortIgnored, server.port.target_port_origin,
              "targetPort has no effect on Gateways");
     }
     const Protocol protocol = parse_protocol(server.port.protocol);
-    const Origin protocol_origin{server.port.origin.location, server.port.origin.path + ".protocol"};
+    const Origin& protocol_origin = server.port.protocol_origin;
     if (protocol == Protocol::kUnsupported) {
       report(Code::kInvalidPortProtocol, protocol_origin,
              "unknown protocol \"" + server.port.protocol +
@@ -125,7 +125,7 @@ class GatewayValidator {
   }
 
   void check_tls(const Server& server, Protocol protocol) {
-    const Origin tls_origin{server.origin.location, server.origin.path + ".tls"};
+    const Origin tls_origin = gw_.meta.at(server.origin.path + ".tls");
     if (is_tls(protocol) && !server.tls) {
       report(Code::kTlsRequired, tls_origin,
              "server with protocol " + server.port.protocol + " must have tls settings (mode and certificates)");
@@ -133,7 +133,7 @@ class GatewayValidator {
     }
     if (!server.tls) return;
     const ServerTlsSettings& tls = *server.tls;
-    const Origin at{tls.origin.location, tls.origin.path};
+    const Origin& at = tls.origin;
     if (!is_tls(protocol)) {
       // validation.go validateServer: plaintext HTTP may carry only a PASSTHROUGH block without files.
       const bool redirect_only = tls.mode == ServerTlsMode::kPassthrough && !tls.server_certificate &&
@@ -145,17 +145,17 @@ class GatewayValidator {
                "server cannot have TLS settings for plain text HTTP ports (only httpsRedirect is allowed)");
       }
       if (tls.https_redirect && !is_http(protocol)) {
-        report(Code::kHttpsRedirectOnNonHttp, Origin{at.location, at.path + ".httpsRedirect"},
+        report(Code::kHttpsRedirectOnNonHttp, gw_.meta.at(at.path + ".httpsRedirect"),
                "httpsRedirect has no effect on a " + server.port.protocol + " server");
       }
       return;
     }
     if (tls.mode == ServerTlsMode::kAutoPassthrough && protocol != Protocol::kTls) {
-      report(Code::kTlsNotAllowed, Origin{at.location, at.path + ".mode"},
+      report(Code::kTlsNotAllowed, gw_.meta.at(at.path + ".mode"),
              "AUTO_PASSTHROUGH requires protocol TLS");
     }
     if (tls.https_redirect) {
-      report(Code::kHttpsRedirectOnNonHttp, Origin{at.location, at.path + ".httpsRedirect"},
+      report(Code::kHttpsRedirectOnNonHttp, gw_.meta.at(at.path + ".httpsRedirect"),
              "httpsRedirect has no effect on a server that already uses TLS");
     }
     const bool needs_certificate = tls.mode == ServerTlsMode::kSimple || tls.mode == ServerTlsMode::kMutual ||
@@ -184,10 +184,10 @@ class GatewayValidator {
              std::string(to_string(tls.mode)) + " mode does not use certificates, they will be ignored");
     }
     if (tls.ca_crl && tls.credential_name) {
-      report(Code::kInvalidCrl, Origin{at.location, at.path + ".caCrl"},
+      report(Code::kInvalidCrl, gw_.meta.at(at.path + ".caCrl"),
              "CRL is not supported with credentialName; put the CRL in the credential");
     } else if (tls.ca_crl && tls.mode == ServerTlsMode::kSimple) {
-      report(Code::kInvalidCrl, Origin{at.location, at.path + ".caCrl"}, "CRL is not supported with SIMPLE TLS");
+      report(Code::kInvalidCrl, gw_.meta.at(at.path + ".caCrl"), "CRL is not supported with SIMPLE TLS");
     }
     if (tls.mode == ServerTlsMode::kIstioMutual &&
         (tls.has_file_certificate() || tls.has_credential() || tls.ca_certificates || tls.ca_cert_credential_name)) {
@@ -196,13 +196,13 @@ class GatewayValidator {
     }
     if (tls.min_protocol_version != TlsProtocolVersion::kAuto && tls.max_protocol_version != TlsProtocolVersion::kAuto &&
         tls.min_protocol_version > tls.max_protocol_version) {
-      report(Code::kInvalidTlsVersions, Origin{at.location, at.path + ".minProtocolVersion"},
+      report(Code::kInvalidTlsVersions, gw_.meta.at(at.path + ".minProtocolVersion"),
              std::string(to_string(tls.min_protocol_version)) + " is above maxProtocolVersion " +
                  std::string(to_string(tls.max_protocol_version)));
     }
     if (tls.min_protocol_version != TlsProtocolVersion::kAuto &&
         tls.min_protocol_version < TlsProtocolVersion::kTls12 && tls.cipher_suites.empty()) {
-      report(Code::kWeakTlsWithoutCiphers, Origin{at.location, at.path + ".minProtocolVersion"},
+      report(Code::kWeakTlsWithoutCiphers, gw_.meta.at(at.path + ".minProtocolVersion"),
              "TLS below 1.2 needs explicit cipherSuites; the default list only has TLS 1.2 ciphers");
     }
     std::set<std::string> seen;

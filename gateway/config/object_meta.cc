@@ -27,6 +27,7 @@ bool is_dns1123_subdomain(const std::string& s) {
 ObjectMeta parse_object_meta(FieldReader& document, const std::string& default_namespace) {
   ObjectMeta meta;
   meta.origin = document.origin();
+  meta.locations = document.context().locations();
   meta.file = document.context().file();
   meta.namespace_name = default_namespace;
   auto metadata = document.object("metadata", true);

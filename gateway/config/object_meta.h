@@ -19,6 +19,10 @@ struct ObjectMeta {
   int document = 0;
   std::size_t load_order = 0;  // position among all loaded resources; tie-breaker for merging
   Origin origin;               // the document's root mapping
+  std::shared_ptr<const FieldLocations> locations;  // every field of the resource, by path
+
+  // The Origin of a field path of this resource, e.g. "spec.http[0].timeout".
+  Origin at(std::string path) const { return locate(locations, origin, std::move(path)); }
 };
 
 // Reads `metadata` of a resource document; the namespace defaults to `default_namespace`

@@ -63,7 +63,7 @@ class ReferenceAnalysis {
     }
     const std::vector<std::string> gateways = referenced_gateways(vs);
     if (gateways.size() == 1 && gateways[0] == "mesh") {
-      diagnostics_.add(Code::kVirtualServiceMeshOnly, Origin{vs.meta.origin.location, "spec.gateways"}, label,
+      diagnostics_.add(Code::kVirtualServiceMeshOnly, vs.meta.at("spec.gateways"), label,
                        "no gateways listed: this VirtualService applies to sidecars (mesh) only, not at a gateway");
     }
     check_hosts_in_gateways(vs, gateways, label);
@@ -109,15 +109,15 @@ class ReferenceAnalysis {
       return;
     }
     if (d.port && !service->ports.empty() && service->find_port(*d.port) == nullptr) {
-      diagnostics_.add(Code::kDestinationPortNotFound, Origin{d.origin.location, d.origin.path + ".port.number"}, label,
+      diagnostics_.add(Code::kDestinationPortNotFound, vs.meta.at(d.origin.path + ".port.number"), label,
                        "port " + std::to_string(*d.port) + " is not a port of " + service->source);
     } else if (!d.port && service->ports.size() > 1) {
-      diagnostics_.add(Code::kDestinationPortNotFound, Origin{d.origin.location, d.origin.path + ".port"}, label,
+      diagnostics_.add(Code::kDestinationPortNotFound, vs.meta.at(d.origin.path + ".port"), label,
                        service->source + " has " + std::to_string(service->ports.size()) +
                            " ports; the destination must name one");
     }
     if (!d.subset.empty() && !subset_defined(host, d.subset, vs.meta.namespace_name)) {
-      diagnostics_.add(Code::kSubsetNotFound, Origin{d.origin.location, d.origin.path + ".subset"}, label,
+      diagnostics_.add(Code::kSubsetNotFound, vs.meta.at(d.origin.path + ".subset"), label,
                        "subset \"" + d.subset + "\" is defined by no DestinationRule for " + host);
     }
   }

@@ -6,19 +6,14 @@
 #include "gateway/config/resource_validation.h"
 
 namespace gatesim::config {
-namespace {
-
-Origin child(const Origin& origin, const std::string& field) { return Origin{origin.location, origin.path + "." + field}; }
-
-}  // namespace
-
 void validate_service_entry(const ServiceEntry& se, Diagnostics& diagnostics) {
   const std::string label = resource_label("ServiceEntry", se.meta);
+  auto child = [&](const Origin& o, const std::string& field) { return se.meta.at(o.path + "." + field); };
   auto report = [&](Code code, const Origin& origin, std::string message) {
     diagnostics.add(code, origin, label, std::move(message));
   };
   if (se.hosts.empty()) {
-    report(Code::kServiceEntryNoHosts, Origin{se.meta.origin.location, "spec.hosts"},
+    report(Code::kServiceEntryNoHosts, se.meta.at("spec.hosts"),
            "a ServiceEntry must have at least one host");
   }
   for (const LocatedString& host : se.hosts) {
@@ -53,11 +48,11 @@ void validate_service_entry(const ServiceEntry& se, Diagnostics& diagnostics) {
     }
   }
   if (se.resolution == ServiceEntry::Resolution::kStatic && se.endpoints.empty() && se.workload_selector.empty()) {
-    report(Code::kInvalidResolution, Origin{se.meta.origin.location, "spec.endpoints"},
+    report(Code::kInvalidResolution, se.meta.at("spec.endpoints"),
            "resolution STATIC needs endpoints or a workloadSelector");
   }
   if (!se.endpoints.empty() && !se.workload_selector.empty()) {
-    report(Code::kInvalidResolution, Origin{se.meta.origin.location, "spec.workloadSelector"},
+    report(Code::kInvalidResolution, se.meta.at("spec.workloadSelector"),
            "endpoints and workloadSelector are exclusive");
   }
   for (const WorkloadEndpoint& ep : se.endpoints) {
@@ -82,6 +77,7 @@ void validate_service_entry(const ServiceEntry& se, Diagnostics& diagnostics) {
 
 void validate_kube_service(const KubeService& service, Diagnostics& diagnostics) {
   const std::string label = resource_label("Service", service.meta);
+  auto child = [&](const Origin& o, const std::string& field) { return service.meta.at(o.path + "." + field); };
   std::set<std::string> names;
   std::set<std::pair<std::uint32_t, std::string>> numbers;
   for (const KubeServicePort& port : service.ports) {
@@ -138,7 +134,7 @@ void validate_endpoint_group(const EndpointGroup& group, Diagnostics& diagnostic
 
 void validate_tls_secret(const TlsSecret& secret, Diagnostics& diagnostics) {
   const std::string label = resource_label("Secret", secret.meta);
-  const Origin data{secret.origin.location, "data"};
+  const Origin data = secret.meta.at("data");
   if (!secret.certificate_pem.empty() || !secret.private_key_pem.empty()) {
     if (secret.certificate_pem.empty() || secret.private_key_pem.empty()) {
       diagnostics.add(Code::kSecretMissingData, data, label, "a certificate needs both the certificate and its key");

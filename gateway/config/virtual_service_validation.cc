@@ -28,8 +28,6 @@ bool contains(const std::string_view (&list)[N], std::string_view value) {
   return false;
 }
 
-Origin child(const Origin& origin, const std::string& field) { return Origin{origin.location, origin.path + "." + field}; }
-
 class VirtualServiceValidator {
  public:
   VirtualServiceValidator(const VirtualService& vs, Diagnostics& diagnostics)
@@ -37,7 +35,7 @@ class VirtualServiceValidator {
 
   void run() {
     if (vs_.hosts.empty()) {
-      report(Code::kVirtualServiceNoHosts, Origin{vs_.meta.origin.location, "spec.hosts"},
+      report(Code::kVirtualServiceNoHosts, vs_.meta.at("spec.hosts"),
              "a VirtualService must have at least one host");
     }
     for (const LocatedString& host : vs_.hosts) {
@@ -62,6 +60,8 @@ class VirtualServiceValidator {
   }
 
  private:
+  Origin child(const Origin& origin, const std::string& field) const { return vs_.meta.at(origin.path + "." + field); }
+
   void report(Code code, const Origin& origin, std::string message) {
     diagnostics_.add(code, origin, label_, std::move(message));
   }

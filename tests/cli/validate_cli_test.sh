@@ -26,7 +26,7 @@ expect_output "0 errors" "valid example summary"
 
 printf 'apiVersion: networking.istio.io/v1\nkind: Gateway\nmetadata: {name: gw}\nspec:\n  servers:\n  - port: {number: 80, name: http, protocol: HTTPX}\n    hosts: ["*"]\n' >"$tmp/bad.yaml"
 expect_exit 1 "an error" "$gatesim" validate "$tmp/bad.yaml"
-expect_output "bad.yaml:6:48: error\[GS103\]: Gateway default/gw: spec.servers\[0\].port.protocol: unknown protocol" "error line"
+expect_output "bad.yaml:6:46: error\[GS103\]: Gateway default/gw: spec.servers\[0\].port.protocol: unknown protocol" "error line"
 
 expect_exit 2 "missing file" "$gatesim" validate "$tmp/none.yaml"
 expect_output "error\[GS001\]" "missing file message"
