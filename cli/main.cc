@@ -20,6 +20,8 @@ int main(int argc, char** argv) {
   validate_cmd->add_option("-o,--output", validate.format, "text or json")
       ->check(CLI::IsMember({"text", "json"}));
   validate_cmd->add_flag("-q,--quiet", validate.quiet_info, "hide info-level notes");
+  validate_cmd->add_flag("-s,--snapshot", validate.show_snapshot,
+                         "also print what the gateway will serve: listeners, SNI chains, routes, clusters");
 
   try {
     app.parse(argc, argv);

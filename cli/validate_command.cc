@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cli/snapshot_printer.h"
 #include "gateway/config/config_pipeline.h"
 
 namespace gatesim::cli {
@@ -41,6 +42,7 @@ int run_validate(const ValidateOptions& options) {
     std::cout << result.resources << " resources, " << errors << " errors, " << warnings << " warnings";
     if (!options.quiet_info) std::cout << ", " << shown_info << " notes";
     std::cout << "\n";
+    if (result.snapshot && options.show_snapshot) print_snapshot(*result.snapshot, std::cout);
     if (result.snapshot) {
       std::cout << result.snapshot->listeners.size() << " listeners, " << result.snapshot->route_tables.size()
                 << " route tables, " << result.snapshot->clusters.size() << " clusters compiled\n";

@@ -10,6 +10,7 @@ struct ValidateOptions {
   std::string default_namespace = "default";
   std::string format = "text";  // text | json
   bool quiet_info = false;
+  bool show_snapshot = false;
 };
 
 // Loads, validates, analyses and compiles the configuration; prints diagnostics.
