@@ -29,13 +29,16 @@ enum class Code {
   kRewriteWithRedirect, kInvalidPercentage, kInvalidDuration, kInvalidGrpcStatus,
   kInvalidHeaderName, kInvalidDirectResponse, kUnreachableRule, kMissingDestination,
   kInvalidDestinationPort, kTlsRouteWithoutSni, kSniHostOutsideVirtualService,
-  kInvalidRetries, kInvalidRedirect,
+  kInvalidRetries, kInvalidRedirect, kRedirectCodeUnsupported, kFaultWithoutEffect, kLargeDirectResponse,
+  kInvalidHeaderOperation, kInvalidCorsPolicy, kDuplicateHost, kInvalidDelegate, kLegacyGatewayName,
+  kUnsupportedFeature, kInvalidRewrite, kInvalidStringMatch,
   // DestinationRule
   kDestinationRuleNoHost, kDuplicateSubset, kInvalidLoadBalancer, kInvalidConnectionPool,
-  kInvalidOutlierDetection,
+  kInvalidOutlierDetection, kEmptyPolicy, kInvalidClientTls,
   // ServiceEntry, Service, Endpoints, EndpointSlice
   kServiceEntryNoHosts, kInvalidServicePort, kInvalidResolution, kDuplicateServicePort,
   kAppProtocolOverridesName, kProtocolNotRecognised, kInvalidAddress, kEndpointPortUnknown,
+  kMultipleHostsPlainPort, kPartialWildcard,
   // Secrets and certificate material
   kSecretMissingData, kSecretInvalidBase64, kInvalidCertificate, kCertificateFileUnreadable,
   kCredentialNotFound, kCaCredentialNotFound,
@@ -45,6 +48,7 @@ enum class Code {
   kVirtualServiceMeshOnly, kDuplicateSniRoute, kGatewaySelectsNothing,
   // compilation into the Snapshot
   kNoVirtualServiceForServer, kRouteDroppedForPort, kNoRouteForTcpServer,
+  kCodeCount  // not a code: the number of codes
 };
 
 struct CodeInfo {

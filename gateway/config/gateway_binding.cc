@@ -8,6 +8,13 @@ namespace gatesim::config {
 
 std::string qualify_gateway_reference(const std::string& reference, const std::string& namespace_name) {
   if (reference == "mesh" || reference.find('/') != std::string::npos) return reference;
+  // Legacy FQDN form "name.namespace[.svc.cluster.local]".
+  const std::size_t dot = reference.find('.');
+  if (dot != std::string::npos) {
+    const std::size_t end = reference.find('.', dot + 1);
+    return reference.substr(dot + 1, end == std::string::npos ? std::string::npos : end - dot - 1) + "/" +
+           reference.substr(0, dot);
+  }
   return namespace_name + "/" + reference;
 }
 

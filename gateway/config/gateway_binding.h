@@ -12,7 +12,8 @@ namespace gatesim::config {
 // How VirtualServices attach to Gateway servers (gateway.proto "hosts", VS "gateways",
 // exportTo), shared by the analysis and the Snapshot compiler.
 
-// "name" -> "<vs namespace>/name"; "ns/name" and "mesh" unchanged.
+// "name" -> "<vs namespace>/name"; legacy "name.ns[.svc.cluster.local]" -> "ns/name";
+// "ns/name" and "mesh" unchanged.
 std::string qualify_gateway_reference(const std::string& reference, const std::string& namespace_name);
 
 // The VS's top-level gateways, qualified; an empty list means {"mesh"}.

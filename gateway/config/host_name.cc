@@ -58,26 +58,36 @@ bool more_specific_host(std::string_view a, std::string_view b) {
   return a < b;  // a total order, so sorting is deterministic
 }
 
+// agent.ValidateWildcardDomain: a wildcard may lead the first label ("*", "*foo", "*-foo");
+// the remaining labels are RFC 1123 labels, the top-level one not all digits; a trailing dot
+// is allowed.
 std::optional<std::string> wildcard_domain_error(std::string_view host) {
-  if (host.empty()) return "host must not be empty";
-  if (host.size() > 255) return "host is longer than 255 characters";
-  std::string_view rest = host;
-  if (host[0] == '*') {
-    if (host.size() == 1) return std::nullopt;
-    if (host[1] != '.') return "a wildcard is allowed only as a whole leftmost label (\"*\" or \"*.example.com\")";
-    rest = host.substr(2);
+  if (host.empty()) return "empty domain name not allowed";
+  if (host.size() > 255) return "domain name too long (max 255)";
+  const std::size_t dot = host.find('.');
+  std::string_view first = host.substr(0, dot);
+  if (first != "*") {
+    if (!first.empty() && first[0] == '*') first.remove_prefix(first.size() > 1 && first[1] == '-' ? 2 : 1);
+    if (first.size() > 63 || !is_label(first)) {
+      return "label \"" + std::string(host.substr(0, dot)) + "\" invalid (a wildcard may only lead the first label)";
+    }
   }
-  if (rest.find('*') != std::string_view::npos) return "a wildcard is allowed only as the leftmost label";
-  if (rest.empty()) return "nothing follows the wildcard";
+  if (dot == std::string_view::npos) return std::nullopt;
+  const std::string_view rest = host.substr(dot + 1);
+  const std::size_t last_dot = rest.rfind('.');
+  const std::string_view top = last_dot == std::string_view::npos ? rest : rest.substr(last_dot + 1);
+  if (!top.empty() && top.find_first_not_of("0123456789") == std::string_view::npos) {
+    return "top level domain \"" + std::string(top) + "\" cannot be all-numeric";
+  }
   std::size_t start = 0;
   while (true) {
-    const std::size_t dot = rest.find('.', start);
-    const std::string_view label = rest.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start);
-    if (!is_label(label)) {
-      return "\"" + std::string(label) + "\" is not a valid DNS label (letters, digits and inner '-', at most 63)";
-    }
-    if (dot == std::string_view::npos) return std::nullopt;
-    start = dot + 1;
+    const std::size_t next = rest.find('.', start);
+    const std::string_view label = rest.substr(start, next == std::string_view::npos ? std::string_view::npos : next - start);
+    const bool last = next == std::string_view::npos;
+    if (last && label.empty()) return std::nullopt;  // a trailing dot: "istio.io."
+    if (!is_label(label)) return "label \"" + std::string(label) + "\" invalid (letters, digits and inner '-', at most 63)";
+    if (last) return std::nullopt;
+    start = next + 1;
   }
 }
 

@@ -313,6 +313,10 @@ class SnapshotCompiler {
     return targets;
   }
 
+  static bool envoy_redirect_code(std::uint32_t code) {
+    return code == 301 || code == 302 || code == 303 || code == 307 || code == 308;
+  }
+
   static RetryPolicy retry_policy_for(const std::optional<HttpRetry>& retries) {
     RetryPolicy policy;
     if (!retries) return policy;
@@ -362,6 +366,15 @@ class SnapshotCompiler {
         route.matches.push_back(m);
       }
       if (!rule.match.empty() && route.matches.empty()) continue;
+      if (rule.redirect && !envoy_redirect_code(rule.redirect->redirect_code)) {
+        // route.go ApplyRedirect: Envoy has no other redirect codes; istiod logs and drops the route.
+        if (unsupported_redirects_.insert(&rule).second) {
+          diagnostics_.add(Code::kRedirectCodeUnsupported, vs.meta.at(rule.origin.path + ".redirect.redirectCode"), label,
+                           "redirect code " + std::to_string(rule.redirect->redirect_code) +
+                               " is not one Envoy supports (301, 302, 303, 307, 308); this rule is dropped");
+        }
+        continue;
+      }
       route.name = rule.name;
       route.virtual_service = vs.meta.namespace_name + "/" + vs.meta.name;
       route.rule_index = i;
@@ -604,6 +617,7 @@ class SnapshotCompiler {
   // that applied somewhere: only matches that never apply are worth a diagnostic.
   std::vector<std::pair<const HttpMatchRequest*, std::string>> port_dropped_;
   std::set<const HttpMatchRequest*> port_applied_;
+  std::set<const HttpRoute*> unsupported_redirects_;
 };
 
 }  // namespace

@@ -128,7 +128,7 @@ HttpMatchRequest parse_match(FieldReader& r) {
   m.headers = named_matches(r, "headers");
   m.query_params = named_matches(r, "queryParams");
   m.without_headers = named_matches(r, "withoutHeaders");
-  if (auto port = r.integer("port", 0, kMaxPort)) m.port = static_cast<std::uint32_t>(*port);
+  if (auto port = r.integer("port", 0, kMaxPort); port && *port != 0) m.port = static_cast<std::uint32_t>(*port);
   m.source_labels = r.string_map("sourceLabels");
   m.gateways = r.strings("gateways");
   m.ignore_uri_case = r.boolean("ignoreUriCase").value_or(false);
@@ -141,6 +141,7 @@ std::optional<HttpFaultInjection> parse_fault(FieldReader& parent) {
   auto r = parent.object("fault");
   if (!r) return std::nullopt;
   HttpFaultInjection fault;
+  fault.origin = r->origin();
   if (auto d = r->object("delay")) {
     HttpFaultInjection::Delay delay;
     delay.origin = d->origin();
@@ -157,7 +158,8 @@ std::optional<HttpFaultInjection> parse_fault(FieldReader& parent) {
     if (auto s = a->integer("httpStatus", -2147483648LL, 2147483647LL)) abort.http_status = static_cast<std::int32_t>(*s);
     abort.grpc_status = a->located_string("grpcStatus");
     abort.percentage = percentage_field(*a, "percentage");
-    a->take("http2Error");  // reserved in the proto; never implemented by Istio
+    abort.http2_error = a->has("http2Error");  // in the proto, refused by Istio's validation
+    a->take("http2Error");
     fault.abort = abort;
     a->finish();
   }
@@ -184,13 +186,16 @@ HttpRoute parse_http_route(FieldReader& r) {
     redirect.uri = rd->string("uri").value_or("");
     redirect.authority = rd->string("authority").value_or("");
     redirect.scheme = rd->string("scheme").value_or("");
-    if (auto port = rd->integer("port", 0, kMaxPort)) redirect.port = static_cast<std::uint32_t>(*port);
+    if (auto port = rd->integer("port", 0, kMaxPort); port && *port != 0) redirect.port = static_cast<std::uint32_t>(*port);
+    redirect.prefix_rewrite = rd->string("prefixRewrite").value_or("");
     redirect.derive_port = rd->enumeration("derivePort",
                                            std::vector<std::pair<std::string_view, HttpRedirect::DerivePort>>{
                                                {"FROM_PROTOCOL_DEFAULT", HttpRedirect::DerivePort::kFromProtocolDefault},
                                                {"FROM_REQUEST_PORT", HttpRedirect::DerivePort::kFromRequestPort}})
                                .value_or(HttpRedirect::DerivePort::kNone);
-    redirect.redirect_code = static_cast<std::uint32_t>(rd->integer("redirectCode", 0, kMaxPort).value_or(301));
+    // 0 means unset, which Istio turns into 301.
+    redirect.redirect_code = static_cast<std::uint32_t>(rd->integer("redirectCode", 0, kMaxPort).value_or(0));
+    if (redirect.redirect_code == 0) redirect.redirect_code = 301;
     route.redirect = redirect;
     rd->finish();
   }
@@ -235,10 +240,13 @@ HttpRoute parse_http_route(FieldReader& r) {
     retry.retry_on = rt->string("retryOn").value_or("");
     retry.retry_remote_localities = rt->boolean("retryRemoteLocalities");
     retry.backoff = rt->duration("backoff");
+    rt->take("retryIgnorePreviousHosts");
     route.retries = retry;
     rt->finish();
   }
   route.fault = parse_fault(r);
+  route.mirror_and_mirrors = r.has("mirror") && r.has("mirrors");
+  route.uses_mirror_percent = r.has("mirrorPercent");
   if (auto mirror = destination_field(r, "mirror", false)) {
     HttpMirrorPolicy policy;
     policy.destination = *mirror;

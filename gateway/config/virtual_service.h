@@ -62,8 +62,9 @@ struct HttpRouteDestination {
 struct HttpRedirect {
   enum class DerivePort { kNone, kFromProtocolDefault, kFromRequestPort };
   std::string uri, authority, scheme;
-  std::optional<std::uint32_t> port;
+  std::optional<std::uint32_t> port;  // 0 in the YAML means unset
   DerivePort derive_port = DerivePort::kNone;
+  std::string prefix_rewrite;
   std::uint32_t redirect_code = 301;
   Origin origin;
 };
@@ -106,10 +107,12 @@ struct HttpFaultInjection {
     std::optional<std::int32_t> http_status;
     std::optional<LocatedString> grpc_status;
     std::optional<double> percentage;
+    bool http2_error = false;
     Origin origin;
   };
   std::optional<Delay> delay;
   std::optional<Abort> abort;
+  Origin origin;
 };
 
 struct HttpMirrorPolicy {
@@ -142,6 +145,8 @@ struct HttpRoute {
   std::optional<HttpRetry> retries;
   std::optional<HttpFaultInjection> fault;
   std::vector<HttpMirrorPolicy> mirrors;  // `mirror` + `mirrorPercentage` folded in as the first entry
+  bool mirror_and_mirrors = false;        // both forms given (refused by Istio)
+  bool uses_mirror_percent = false;       // the deprecated integer form
   std::optional<CorsPolicy> cors_policy;
   Headers headers;
   Origin origin;

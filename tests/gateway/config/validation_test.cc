@@ -96,7 +96,24 @@ TEST_CASE("VirtualService: actions, weights, regexes, redirects") {
   CHECK(contains(ids(http_vs("  - match: [{uri: {regex: \"/a(b\"}}]\n    route: [{destination: {host: web}}]\n")), "GS207"));
   CHECK(contains(ids(http_vs("  - match: [{headers: {x: {regex: \"(?<name>x)\"}}}]\n    route: [{destination: {host: web}}]\n")),
                  "GS207"));  // Perl named groups are not RE2
-  CHECK(contains(ids(http_vs("  - redirect: {uri: /x, redirectCode: 305}\n")), "GS208"));
+  CHECK(contains(ids(http_vs("  - redirect: {uri: /x, redirectCode: 404}\n")), "GS208"));
+  CHECK(contains(ids(http_vs("  - redirect: {uri: /x, redirectCode: 305}\n")), "GS222"));  // valid 3xx, dropped by istiod
+  CHECK(contains(ids(http_vs("  - redirect: {uri: /x, scheme: ftp}\n")), "GS221"));
+  CHECK(contains(ids(http_vs("  - route: [{destination: {host: web}}]\n    retries: {retryOn: 5xx}\n")), "GS220"));
+  CHECK(contains(ids(http_vs("  - route: [{destination: {host: web}}]\n    retries: {attempts: 2, retryOn: \"5xx, reset\"}\n")),
+                 "GS220"));
+  CHECK(contains(ids(http_vs("  - route: [{destination: {host: web}}]\n    rewrite: {}\n")), "GS231"));
+  CHECK(contains(ids(http_vs("  - route: [{destination: {host: web}}]\n    headers: {request: {set: {host: a, \":authority\": b}}}\n")),
+                 "GS225"));
+  CHECK(contains(ids(http_vs("  - route: [{destination: {host: web}}]\n    headers: {response: {set: {x-pct: \"100%\"}}}\n")),
+                 "GS225"));
+  CHECK(contains(ids(http_vs("  - route: [{destination: {host: web}}]\n    corsPolicy: {allowMethods: [get]}\n")), "GS226"));
+  CHECK(contains(ids(http_vs("  - match: [{headers: {x: {prefix: \"\"}}}]\n    route: [{destination: {host: web}}]\n")),
+                 "GS232"));
+  CHECK(contains(ids(http_vs("  - route: [{destination: {host: web}}]\n    fault: {abort: {percentage: {value: 5}}}\n")),
+                 "GS223"));
+  CHECK(contains(ids(http_vs("  - route: [{destination: {host: web}}]\n    fault: {delay: {exponentialDelay: 1s}}\n")),
+                 "GS230"));
   CHECK(contains(ids(http_vs("  - redirect: {uri: /x}\n    rewrite: {uri: /y}\n")), "GS209"));
   CHECK(contains(ids(http_vs("  - route: [{destination: {host: web}}]\n    fault: {abort: {httpStatus: 503, percentage: {value: 101}}}\n")),
                  "GS210"));
@@ -104,8 +121,10 @@ TEST_CASE("VirtualService: actions, weights, regexes, redirects") {
                  "GS211"));
   CHECK(contains(ids(http_vs("  - route: [{destination: {host: web}}]\n    fault: {abort: {grpcStatus: \"14\", percentage: {value: 5}}}\n")),
                  "GS212"));
-  CHECK(contains(ids(http_vs("  - match: [{headers: {X-User: {exact: a}}}]\n    route: [{destination: {host: web}}]\n")),
+  CHECK(contains(ids(http_vs("  - match: [{headers: {\"X User\": {exact: a}}}]\n    route: [{destination: {host: web}}]\n")),
                  "GS213"));
+  CHECK_FALSE(contains(ids(http_vs("  - match: [{headers: {X-User: {exact: a}}}]\n    route: [{destination: {host: web}}]\n")),
+                       "GS213"));  // Istio accepts upper case; Envoy matches header names case-insensitively
   CHECK(contains(ids(http_vs("  - directResponse: {status: 99}\n")), "GS214"));
   CHECK(contains(ids(http_vs("  - route: [{destination: {host: web}}]\n    retries: {attempts: 2, retryOn: \"5xx,sometimes\"}\n")),
                  "GS220"));
