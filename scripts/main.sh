@@ -24,6 +24,11 @@ done
 echo
 echo "Detail for one broken example ($(basename "$(ls "$examples"/invalid/*.yaml | head -1)")):"
 "$gatesim" validate "$(ls "$examples"/invalid/*.yaml | head -1)" || true
+coalescing=$(ls "$examples"/valid/*shared-certificate*.yaml | head -1)
+echo
+echo "What the gateway serves for $(basename "$coalescing") (two HTTPS servers, one certificate:"
+echo "a browser reusing its connection for the second host reaches a route table without it -> 404):"
+"$gatesim" validate -q --snapshot "$coalescing" | grep -E '^(listener|  chain|    routes|      vhost)' || true
 echo
 echo "examples: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -85,6 +85,11 @@ void ConfigLoader::add_resource(FieldReader& document, const std::string& api_ve
                      (core && (kind == "Service" || kind == "Endpoints" || kind == "Secret")) ||
                      (discovery && kind == "EndpointSlice");
   if (istio_group && is_istio_traffic_kind(kind) && !is_istio_version(api_version)) {
+    const YAML::Node metadata = document.peek("metadata");
+    auto scalar = [&](const char* key, const std::string& fallback) {
+      return metadata.IsMap() && metadata[key] && metadata[key].IsScalar() ? metadata[key].Scalar() : fallback;
+    };
+    context.set_resource(kind + " " + scalar("namespace", options_.default_namespace) + "/" + scalar("name", "<unnamed>"));
     context.report(Code::kUnsupportedApiVersion, document.origin("apiVersion"),
                    kind + " in \"" + api_version + "\": supported versions are v1alpha3, v1beta1 and v1");
     document.finish_silently();

@@ -26,29 +26,39 @@ LoadBalancerSettings parse_load_balancer(FieldReader& r) {
   if (auto ch = r.object("consistentHash")) {
     LoadBalancerSettings::ConsistentHash hash;
     hash.origin = ch->origin();
+    for (const char* key : {"httpHeaderName", "httpCookie", "useSourceIp", "httpQueryParameterName"}) {
+      hash.hash_keys += ch->has(key) ? 1 : 0;
+    }
     hash.http_header_name = ch->string("httpHeaderName").value_or("");
     if (auto cookie = ch->object("httpCookie")) {
       hash.http_cookie_name = cookie->string("name", true).value_or("");
       hash.http_cookie_path = cookie->string("path").value_or("");
       hash.http_cookie_ttl = cookie->duration("ttl");
+      cookie->take("attributes");
       cookie->finish();
     }
     hash.use_source_ip = ch->boolean("useSourceIp").value_or(false);
     hash.http_query_parameter_name = ch->string("httpQueryParameterName").value_or("");
     if (auto ring = ch->object("ringHash")) {
+      hash.ring_hash_set = true;
       if (auto n = ring->integer("minimumRingSize", 0, 8388608)) hash.minimum_ring_size = static_cast<std::uint64_t>(*n);
       ring->finish();
     }
     if (auto maglev = ch->object("maglev")) {
-      maglev->integer("tableSize", 0, 5000011);
+      hash.maglev_set = true;
+      if (auto n = maglev->integer("tableSize", 0, 4294967295LL)) hash.maglev_table_size = static_cast<std::uint64_t>(*n);
       maglev->finish();
     }
+    hash.deprecated_minimum_ring_size = ch->has("minimumRingSize");
     if (auto n = ch->integer("minimumRingSize", 0, 8388608)) hash.minimum_ring_size = static_cast<std::uint64_t>(*n);
     lb.consistent_hash = hash;
     ch->finish();
   }
   lb.warmup_duration = r.duration("warmupDurationSecs");
-  r.take("localityLbSetting");  // locality is meaningless with a single simulated zone
+  // Read, not modelled: one simulated zone has no locality, and the rest tunes Envoy internals.
+  for (const char* unmodelled : {"localityLbSetting", "warmup", "zoneAwareLbSetting", "backendUtilization"}) {
+    r.take(unmodelled);
+  }
   return lb;
 }
 
@@ -56,6 +66,8 @@ ConnectionPoolSettings parse_connection_pool(FieldReader& r) {
   using Policy = ConnectionPoolSettings::H2UpgradePolicy;
   ConnectionPoolSettings cp;
   cp.origin = r.origin();
+  cp.tcp_set = r.has("tcp");
+  cp.http_set = r.has("http");
   if (auto tcp = r.object("tcp")) {
     cp.tcp.max_connections = int32_field(*tcp, "maxConnections");
     cp.tcp.connect_timeout = tcp->duration("connectTimeout");
@@ -163,8 +175,10 @@ TrafficPolicy parse_traffic_policy(FieldReader& r) {
     }
     policy.port_level_settings.push_back(std::move(port_policy));
   });
-  r.take("tunnel");
-  r.take("proxyProtocol");
+  for (const char* unmodelled : {"tunnel", "proxyProtocol", "retryBudget"}) {
+    policy.other_fields = policy.other_fields || r.has(unmodelled);
+    r.take(unmodelled);
+  }
   return policy;
 }
 

@@ -22,6 +22,11 @@ struct LoadBalancerSettings {
     bool use_source_ip = false;
     std::string http_query_parameter_name;
     std::optional<std::uint64_t> minimum_ring_size;
+    bool ring_hash_set = false;
+    bool maglev_set = false;
+    std::optional<std::uint64_t> maglev_table_size;
+    bool deprecated_minimum_ring_size = false;  // the top-level form
+    int hash_keys = 0;                          // how many hash keys were given (one allowed)
     Origin origin;
   };
   std::optional<Simple> simple;
@@ -50,6 +55,7 @@ struct ConnectionPoolSettings {
   };
   Tcp tcp;
   Http http;
+  bool tcp_set = false, http_set = false;
   Origin origin;
 };
 
@@ -90,7 +96,11 @@ struct TrafficPolicy {
   std::optional<OutlierDetection> outlier_detection;
   std::optional<ClientTlsSettings> tls;
   std::vector<PortTrafficPolicy> port_level_settings;
+  bool other_fields = false;  // tunnel, proxyProtocol, retryBudget: parsed, not modelled
   Origin origin;
+  bool empty() const {
+    return !load_balancer && !connection_pool && !outlier_detection && !tls && port_level_settings.empty() && !other_fields;
+  }
 };
 
 struct Subset {

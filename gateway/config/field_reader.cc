@@ -223,6 +223,11 @@ Origin FieldReader::origin(std::string_view key) const {
   return context_->origin(where, child_path(key));
 }
 
+YAML::Node FieldReader::peek(std::string_view key) const {
+  const Entry* e = find(key);
+  return e == nullptr ? YAML::Node() : e->value;
+}
+
 bool FieldReader::has(std::string_view key) const {
   const Entry* e = find(key);
   return e != nullptr && e->value && !e->value.IsNull();

@@ -83,6 +83,8 @@ class FieldReader {
 
   // The raw value (undefined-as-null when absent or null); consumes the key.
   YAML::Node take(std::string_view key);
+  // The raw value without consuming it.
+  YAML::Node peek(std::string_view key) const;
 
   std::optional<std::string> string(std::string_view key, bool required = false);
   std::optional<LocatedString> located_string(std::string_view key, bool required = false);

@@ -84,7 +84,9 @@ Gateway parse_gateway(FieldReader& spec, ObjectMeta meta) {
       server.port.protocol_origin = port->origin("protocol");
       server.port.name_origin = port->origin("name");
       server.port.target_port_origin = port->origin("targetPort");
-      server.port.number = static_cast<std::uint32_t>(port->integer("number", 0, 4294967295LL, true).value_or(0));
+      const auto number = port->integer("number", 0, 4294967295LL, true);
+      server.port.number = static_cast<std::uint32_t>(number.value_or(0));
+      server.port.number_parsed = number.has_value();
       server.port.protocol = port->string("protocol", true).value_or("");
       server.port.name = port->string("name", true).value_or("");
       if (auto target = port->integer("targetPort", 0, 4294967295LL)) {

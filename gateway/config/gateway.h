@@ -54,6 +54,7 @@ struct ServerTlsSettings {
 
 struct GatewayPort {
   std::uint32_t number = 0;
+  bool number_parsed = false;  // false when missing or malformed (already reported)
   std::string protocol;  // as written; interpreted through protocol.h
   std::string name;
   std::optional<std::uint32_t> target_port;

@@ -85,7 +85,7 @@ class GatewayValidator {
     const Origin& port_origin = server.port.number_origin;
     if (uds && server.port.number != 0) {
       report(Code::kInvalidPortNumber, port_origin, "a server bound to a unix socket must use port 0");
-    } else if (!uds && (server.port.number < 1 || server.port.number > 65535)) {
+    } else if (!uds && server.port.number_parsed && (server.port.number < 1 || server.port.number > 65535)) {
       report(Code::kInvalidPortNumber, port_origin,
              std::to_string(server.port.number) + " is not a port number (1-65535)");
     }

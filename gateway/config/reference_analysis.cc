@@ -213,8 +213,12 @@ class ReferenceAnalysis {
         } else {
           continue;
         }
+        // Only servers of one gateway workload (same selector) on one port can share a connection.
+        std::string workload;
+        for (const auto& [key, value] : gw.selector) workload += key + "=" + value + ",";
+        const std::string key = identity + "|" + workload + "|" + std::to_string(server.port.number);
         const std::string user = resource_label("Gateway", gw.meta) + " " + server.origin.path;
-        auto [it, inserted] = first_user.emplace(identity, user);
+        auto [it, inserted] = first_user.emplace(key, user);
         if (!inserted) {
           diagnostics_.add(Code::kDuplicateCertificate, at, resource_label("Gateway", gw.meta),
                            "the same certificate (" + identity + ") is used by " + it->second +

@@ -26,7 +26,8 @@ ServiceEntry parse_service_entry(FieldReader& spec, ObjectMeta meta) {
                                                      {"NONE", Resolution::kNone},
                                                      {"STATIC", Resolution::kStatic},
                                                      {"DNS", Resolution::kDns},
-                                                     {"DNS_ROUND_ROBIN", Resolution::kDnsRoundRobin}})
+                                                     {"DNS_ROUND_ROBIN", Resolution::kDnsRoundRobin},
+                                                     {"DYNAMIC_DNS", Resolution::kDynamicDns}})
                       .value_or(Resolution::kNone);
   spec.objects("endpoints", [&](FieldReader& e, std::size_t) {
     WorkloadEndpoint ep;

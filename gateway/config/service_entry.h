@@ -31,7 +31,7 @@ struct WorkloadEndpoint {  // WorkloadEntry spec inlined in `endpoints`
 
 struct ServiceEntry {
   enum class Location { kMeshExternal, kMeshInternal };
-  enum class Resolution { kNone, kStatic, kDns, kDnsRoundRobin };
+  enum class Resolution { kNone, kStatic, kDns, kDnsRoundRobin, kDynamicDns };
   ObjectMeta meta;
   std::vector<LocatedString> hosts;
   std::vector<LocatedString> addresses;

@@ -88,6 +88,7 @@ class SnapshotCompiler {
         const Protocol p = parse_protocol(server.port.protocol);
         // Invalid servers (reported by validation) are left out, as istiod rejects them.
         if (p == Protocol::kUnsupported || p == Protocol::kUdp || server.port.number > 65535) continue;
+        if (server.port.number == 0 && server.bind.rfind("unix://", 0) != 0) continue;
         if (is_tls(p) && !server.tls) continue;
         plan_server(ServerRef{gw, &server, p});
       }
@@ -366,7 +367,8 @@ class SnapshotCompiler {
         route.matches.push_back(m);
       }
       if (!rule.match.empty() && route.matches.empty()) continue;
-      if (rule.redirect && !envoy_redirect_code(rule.redirect->redirect_code)) {
+      const std::uint32_t code = rule.redirect ? rule.redirect->redirect_code : 301;
+      if (rule.redirect && code >= 300 && code <= 399 && !envoy_redirect_code(code)) {  // other codes: validation error
         // route.go ApplyRedirect: Envoy has no other redirect codes; istiod logs and drops the route.
         if (unsupported_redirects_.insert(&rule).second) {
           diagnostics_.add(Code::kRedirectCodeUnsupported, vs.meta.at(rule.origin.path + ".redirect.redirectCode"), label,
