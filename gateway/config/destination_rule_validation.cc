@@ -27,6 +27,16 @@ class DestinationRuleValidator {
       }
     }
     if (dr_.traffic_policy) check_policy(*dr_.traffic_policy, true);
+    validate_export_to(dr_.export_to, dr_.meta, label_, false, diagnostics_);
+    if (!dr_.workload_selector.empty()) {
+      for (const std::string& e : dr_.export_to) {
+        if (e != "." && e != dr_.meta.namespace_name) {
+          report(Code::kInvalidValue, dr_.meta.at("spec.exportTo"),
+                 "destination rule with workload selector cannot have exportTo beyond current namespace");
+          break;
+        }
+      }
+    }
     std::set<std::string> names;
     for (const Subset& subset : dr_.subsets) {
       if (!subset.name.empty() && !names.insert(subset.name).second) {

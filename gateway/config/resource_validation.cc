@@ -2,6 +2,8 @@
 
 #include <arpa/inet.h>
 
+#include <set>
+
 #include <re2/re2.h>
 
 namespace gatesim::config {
@@ -36,6 +38,28 @@ std::optional<std::string> istio_duration_error(Duration duration) {
   if (duration < std::chrono::milliseconds(1)) return "must be at least 1ms";
   if (duration.count() % 1000000 != 0) return "only millisecond precision is supported";
   return std::nullopt;
+}
+
+void validate_export_to(const std::vector<std::string>& export_to, const ObjectMeta& meta, const std::string& label,
+                        bool service_entry, Diagnostics& diagnostics) {
+  const Origin at = meta.at("spec.exportTo");
+  std::set<std::string> seen;
+  for (const std::string& entry : export_to) {
+    const std::string key = entry == "." ? meta.namespace_name : entry;
+    if (!seen.insert(key).second) {
+      diagnostics.add(Code::kInvalidValue, at, label,
+                      key != entry ? "duplicate entries in exportTo: . and current namespace " + meta.namespace_name
+                                   : "duplicate entries in exportTo for entry " + entry);
+    } else if (entry != "*" && entry != "." && !(service_entry && entry == "~") && !is_dns1123_label(entry)) {
+      diagnostics.add(Code::kInvalidValue, at, label, "invalid exportTo value \"" + entry + "\"");
+    }
+  }
+  if (seen.count("*") != 0 && export_to.size() > 1) {
+    diagnostics.add(Code::kInvalidValue, at, label, "cannot have both public (*) and non-public exportTo values for a resource");
+  }
+  if (seen.count("~") != 0 && export_to.size() > 1) {
+    diagnostics.add(Code::kInvalidValue, at, label, "cannot export service entry to no one (~) and someone");
+  }
 }
 
 void validate_resources(const ConfigSet& config, Diagnostics& diagnostics) {

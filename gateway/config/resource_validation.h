@@ -21,6 +21,10 @@ void validate_resources(const ConfigSet& config, Diagnostics& diagnostics);
 bool is_ip_address(const std::string& text);
 bool is_cidr(const std::string& text);
 std::optional<std::string> regex_error(const std::string& pattern);  // RE2 syntax
+// validateExportTo: no duplicates ("." counts as the own namespace), "*" alone, "~" (no one)
+// only on ServiceEntries and alone, every other entry a namespace name.
+void validate_export_to(const std::vector<std::string>& export_to, const ObjectMeta& meta, const std::string& label,
+                        bool service_entry, Diagnostics& diagnostics);
 // Istio's durations must be >= 1ms and whole milliseconds.
 std::optional<std::string> istio_duration_error(Duration duration);
 

@@ -15,6 +15,7 @@ void validate_service_entry(const ServiceEntry& se, Diagnostics& diagnostics) {
     diagnostics.add(code, origin, label, std::move(message));
   };
   const bool dns = se.resolution == Resolution::kDns || se.resolution == Resolution::kDnsRoundRobin;
+  validate_export_to(se.export_to, se.meta, label, true, diagnostics);
   if (se.hosts.empty()) report(Code::kServiceEntryNoHosts, se.meta.at("spec.hosts"), "service entry must have at least one host");
   for (const LocatedString& host : se.hosts) {
     if (host.value == "*") {

@@ -91,6 +91,7 @@ class VirtualServiceValidator {
     }
     for (const L4Route& rule : vs_.tcp) check_l4_rule(rule, false);
     for (const L4Route& rule : vs_.tls) check_l4_rule(rule, true);
+    validate_export_to(vs_.export_to, vs_.meta, label_, false, diagnostics_);
   }
 
  private:

@@ -151,6 +151,54 @@ TEST_CASE("VirtualService: references to gateways, hosts, subsets, ports") {
   CHECK(contains(ids(host_outside), "GS604"));
 }
 
+namespace {
+
+std::string dr(const std::string& spec) {
+  return "apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata: {name: dr}\nspec:\n  host: web\n" + spec;
+}
+
+std::string se(const std::string& spec) {
+  return "apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata: {name: se}\nspec:\n" + spec;
+}
+
+}  // namespace
+
+TEST_CASE("DestinationRule: policies as Istio checks them") {
+  CHECK(ids(dr("  trafficPolicy: {loadBalancer: {simple: ROUND_ROBIN}}\n")).empty());
+  CHECK(contains(ids(dr("  trafficPolicy: {}\n")), "GS306"));
+  CHECK(contains(ids(dr("  trafficPolicy: {connectionPool: {}}\n")), "GS306"));
+  CHECK(contains(ids(dr("  trafficPolicy: {loadBalancer: {consistentHash: {maglev: {tableSize: 1000}}}}\n")), "GS303"));
+  CHECK(ids(dr("  trafficPolicy: {loadBalancer: {consistentHash: {maglev: {tableSize: 65537}}}}\n")).empty());
+  CHECK(contains(ids(dr("  trafficPolicy: {connectionPool: {http: {useClientProtocol: true, h2UpgradePolicy: UPGRADE}}}\n")),
+                 "GS304"));
+  CHECK(ids(dr("  trafficPolicy: {connectionPool: {tcp: {idleTimeout: 0s}}}\n")).empty());  // 0s disables it
+  CHECK(contains(ids(dr("  trafficPolicy: {outlierDetection: {consecutiveLocalOriginFailures: 3}}\n")), "GS305"));
+  CHECK(contains(ids(dr("  trafficPolicy: {tls: {mode: MUTUAL, clientCertificate: c.pem}}\n")), "GS307"));
+  CHECK(contains(ids(dr("  trafficPolicy: {tls: {mode: SIMPLE, credentialName: c, caCertificates: ca.pem}}\n")), "GS307"));
+  CHECK(contains(ids(dr("  subsets: [{name: v1}, {name: v1}]\n")), "GS302"));
+  CHECK(ids(dr("  subsets: [{name: V1, labels: {version: v1}}]\n")).empty());  // Istio's labels allow upper case
+  CHECK(contains(ids(dr("  exportTo: [\"*\", prod]\n")), "GS013"));
+}
+
+TEST_CASE("ServiceEntry: resolution, hosts, ports, endpoints") {
+  const std::string port = "  ports: [{number: 443, name: https, protocol: TLS}]\n";
+  CHECK(ids(se("  hosts: [api.example.com]\n" + port + "  resolution: DNS\n")).empty());
+  CHECK(ids(se("  hosts: [api.example.com]\n" + port + "  resolution: STATIC\n")).empty());
+  CHECK(contains(ids(se("  hosts: [\"*\"]\n" + port + "  resolution: NONE\n")), "GS111"));
+  CHECK(contains(ids(se("  hosts: [\"*foo.com\"]\n" + port + "  resolution: NONE\n")), "GS410"));
+  CHECK(contains(ids(se("  hosts: [a.example.com, b.example.com]\n  ports: [{number: 5432, name: tcp, protocol: TCP}]\n"
+                        "  resolution: DNS\n")),
+                 "GS409"));
+  CHECK(contains(ids(se("  hosts: [a.example.com]\n" + port + "  resolution: NONE\n  endpoints: [{address: 10.0.0.1}]\n")),
+                 "GS403"));
+  CHECK(contains(ids(se("  hosts: [a.example.com]\n" + port + "  resolution: STATIC\n  endpoints: [{address: db.example.com}]\n")),
+                 "GS407"));
+  CHECK(contains(ids(se("  hosts: [a.example.com]\n" + port +
+                        "  resolution: STATIC\n  endpoints: [{address: 10.0.0.1, ports: {http: 8443}}]\n")),
+                 "GS408"));
+  CHECK(contains(ids(se("  hosts: [a.example.com]\n  addresses: [10.0.0.0/24]\n" + port + "  resolution: DNS\n")), "GS403"));
+}
+
 TEST_CASE("Service ports: appProtocol precedence and unrecognised names") {
   const PipelineResult r = run_config_pipeline_on_text(
       "apiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec:\n  ports:\n"
