@@ -20,21 +20,19 @@ ConfigLoader::ConfigLoader(Diagnostics& diagnostics, LoadOptions options)
     : diagnostics_(diagnostics), options_(std::move(options)) {}
 
 bool ConfigLoader::add_path(const std::string& path) {
-  std::vector<YamlDocument> documents;
-  const bool ok = YamlDocumentLoader(diagnostics_, options_.limits).load_path(path, documents);
-  for (const YamlDocument& d : documents) add_document(d);
-  return ok;
+  return YamlDocumentLoader(diagnostics_, options_.limits)
+      .load_path(path, [this](const YamlDocument& d) { add_document(d); });
 }
 
 void ConfigLoader::add_text(const std::string& text, const std::string& name) {
-  std::vector<YamlDocument> documents;
-  YamlDocumentLoader(diagnostics_, options_.limits).load_text(text, name, documents);
-  for (const YamlDocument& d : documents) add_document(d);
+  YamlDocumentLoader(diagnostics_, options_.limits).load_text(text, name, [this](const YamlDocument& d) {
+    add_document(d);
+  });
 }
 
 void ConfigLoader::add_document(const YamlDocument& document) {
   if (!document.root || document.root.IsNull()) return;  // empty document between `---`
-  ParseContext context(diagnostics_, document.file);
+  ParseContext context(diagnostics_, document.file, document.line_offset);
   if (!document.root.IsMap()) {
     context.report(Code::kNotAResource, context.origin(document.root, ""),
                    "a document must be a mapping with apiVersion and kind");

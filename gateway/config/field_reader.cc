@@ -141,7 +141,7 @@ Origin ParseContext::origin(const YAML::Node& node, std::string path) const {
   if (node) {
     const YAML::Mark mark = node.Mark();
     if (!mark.is_null()) {
-      location.line = mark.line + 1;
+      location.line = line_offset_ + mark.line + 1;
       location.column = mark.column + 1;
     }
   }
@@ -153,18 +153,18 @@ void ParseContext::record(const YAML::Node& node, const std::string& path) {
   if (o.location.line > 0) locations_->record(path, o.location);
 }
 
-const SourceLocation* FieldLocations::find(std::string path) const {
+std::optional<SourceLocation> FieldLocations::find(std::string path) const {
   while (!path.empty()) {
-    if (auto it = by_path_.find(path); it != by_path_.end()) return &it->second;
+    if (auto it = by_path_.find(path); it != by_path_.end()) return SourceLocation{file_, it->second.first, it->second.second};
     const std::size_t cut = path.find_last_of(".[");
     if (cut == std::string::npos) break;
     path.erase(cut);
   }
-  return nullptr;
+  return std::nullopt;
 }
 
 Origin locate(const std::shared_ptr<const FieldLocations>& locations, const Origin& fallback, std::string path) {
-  const SourceLocation* found = locations ? locations->find(path) : nullptr;
+  const std::optional<SourceLocation> found = locations ? locations->find(path) : std::nullopt;
   return Origin{found ? *found : fallback.location, std::move(path)};
 }
 

@@ -28,12 +28,16 @@ ScalarKind classify_scalar(const YAML::Node& node);
 // so that later passes can point at the exact value they judge.
 class FieldLocations {
  public:
-  void record(const std::string& path, const SourceLocation& location) { by_path_.emplace(path, location); }
-  // The location of `path`, or of its nearest recorded ancestor; nullptr when none.
-  const SourceLocation* find(std::string path) const;
+  explicit FieldLocations(std::string file) : file_(std::move(file)) {}
+  void record(const std::string& path, const SourceLocation& location) {
+    by_path_.emplace(path, std::make_pair(location.line, location.column));
+  }
+  // The location of `path`, or of its nearest recorded ancestor; nullopt when none.
+  std::optional<SourceLocation> find(std::string path) const;
 
  private:
-  std::unordered_map<std::string, SourceLocation> by_path_;  // lookup only
+  std::string file_;  // once, not per field: a large configuration has millions of fields
+  std::unordered_map<std::string, std::pair<int, int>> by_path_;  // lookup only
 };
 
 // An Origin for `path` inside a resource, located through its FieldLocations.
@@ -42,8 +46,9 @@ Origin locate(const std::shared_ptr<const FieldLocations>& locations, const Orig
 // Shared by all readers of one document: where to report and how strict to be.
 class ParseContext {
  public:
-  ParseContext(Diagnostics& diagnostics, std::string file)
-      : diagnostics_(diagnostics), file_(std::move(file)), locations_(std::make_shared<FieldLocations>()) {}
+  ParseContext(Diagnostics& diagnostics, std::string file, int line_offset = 0)
+      : diagnostics_(diagnostics), file_(std::move(file)), line_offset_(line_offset),
+        locations_(std::make_shared<FieldLocations>(file_)) {}
 
   void set_resource(std::string resource) { resource_ = std::move(resource); }
   const std::string& resource() const { return resource_; }
@@ -63,6 +68,7 @@ class ParseContext {
   Diagnostics& diagnostics_;
   std::string file_;
   std::string resource_;
+  int line_offset_ = 0;  // the document's first line within its file
   std::shared_ptr<FieldLocations> locations_;
 };
 

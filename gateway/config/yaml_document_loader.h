@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -13,9 +14,12 @@ namespace gatesim::config {
 // One YAML document of a kubectl-style multi-document file.
 struct YamlDocument {
   std::string file;
-  int index = 0;  // 0-based position of the document in its file
+  int index = 0;        // 0-based position of the document in its file
+  int line_offset = 0;  // lines of the file before the document's text: node marks are relative to it
   YAML::Node root;
 };
+
+using DocumentSink = std::function<void(const YamlDocument&)>;
 
 struct LoadLimits {
   std::size_t max_file_bytes = 8u << 20;  // larger inputs are not configuration
@@ -24,19 +28,24 @@ struct LoadLimits {
 };
 
 // Reads files, or directories recursively (*.yaml, *.yml, *.json in name order), and
-// splits them into documents. Every problem is a diagnostic; nothing throws.
+// splits them into documents at `---`/`...` lines (a marker at column 0 always ends a YAML
+// document), handing each to the sink as soon as it is parsed: memory holds one document's
+// nodes at a time, and a syntax error costs only its own document. Every problem is a
+// diagnostic; nothing throws.
 class YamlDocumentLoader {
  public:
   explicit YamlDocumentLoader(Diagnostics& diagnostics, LoadLimits limits = {})
       : diagnostics_(diagnostics), limits_(limits) {}
 
   // Returns false when a path cannot be read at all (missing, permission, not a file).
-  bool load_path(const std::string& path, std::vector<YamlDocument>& out);
-  void load_text(const std::string& text, const std::string& name, std::vector<YamlDocument>& out);
+  bool load_path(const std::string& path, const DocumentSink& sink);
+  void load_text(const std::string& text, const std::string& name, const DocumentSink& sink);
 
  private:
-  bool load_file(const std::string& path, std::vector<YamlDocument>& out);
-  bool check_shape(const YAML::Node& root, const std::string& file);
+  bool load_file(const std::string& path, const DocumentSink& sink);
+  void load_document(const std::string& text, const std::string& name, int index, int line_offset,
+                     const DocumentSink& sink);
+  bool check_shape(const YAML::Node& root, const std::string& file, int line_offset);
 
   Diagnostics& diagnostics_;
   LoadLimits limits_;

@@ -17,6 +17,10 @@ const Diagnostic* find(const Diagnostics& d, const std::string& id) {
   return nullptr;
 }
 
+DocumentSink collect(std::vector<YamlDocument>& docs) {
+  return [&docs](const YamlDocument& d) { docs.push_back(d); };
+}
+
 std::filesystem::path scratch_dir(const std::string& name) {
   auto dir = std::filesystem::temp_directory_path() / ("gatesim-test-" + name);
   std::filesystem::remove_all(dir);
@@ -26,19 +30,41 @@ std::filesystem::path scratch_dir(const std::string& name) {
 
 }  // namespace
 
-TEST_CASE("multi-document files keep every document, empty ones are ignored") {
+TEST_CASE("multi-document files: every document, with file line numbers") {
   Diagnostics d;
   std::vector<YamlDocument> docs;
-  YamlDocumentLoader(d).load_text("a: 1\n---\n---\nb: 2\n...\n---\nc: 3\n", "m.yaml", docs);
+  YamlDocumentLoader(d).load_text("a: 1\n---\n---\nb: 2\n...\n--- {c: 3}\n# end\n", "m.yaml", collect(docs));
   CHECK(d.size() == 0);
-  REQUIRE(docs.size() == 4);  // the empty one is kept as null and skipped by the config loader
-  CHECK(docs[3].root["c"].as<int>() == 3);
+  std::vector<const YamlDocument*> content;
+  for (const YamlDocument& doc : docs) {
+    if (doc.root && !doc.root.IsNull()) content.push_back(&doc);
+  }
+  REQUIRE(content.size() == 3);
+  CHECK(content[1]->root["b"].as<int>() == 2);
+  CHECK(content[1]->line_offset + content[1]->root["b"].Mark().line + 1 == 4);
+  CHECK(content[2]->root["c"].as<int>() == 3);
+  CHECK(content[2]->line_offset == 5);
+}
+
+TEST_CASE("a syntax error costs only its own document") {
+  const PipelineResult r = run_config_pipeline_on_text(
+      "apiVersion: v1\nkind: Service\nmetadata: {name: a}\nspec: {ports: [{name: http, port: 80}]}\n---\n"
+      "apiVersion: v1\nkind: Service\nmetadata: {name: b\n---\n"
+      "%YAML 1.2\n---\napiVersion: v1\nkind: Service\nmetadata: {name: c}\nspec: {ports: [{name: http, port: 80}]}\n",
+      "partial.yaml");
+  REQUIRE(r.snapshot->config.services.size() == 2);
+  CHECK(r.snapshot->config.services[1].meta.name == "c");
+  CHECK(r.snapshot->config.services[1].meta.origin.location.line == 12);
+  const Diagnostic* e = find(r.diagnostics, "GS002");
+  REQUIRE(e != nullptr);
+  CHECK(e->location.line >= 8);
+  CHECK(e->location.line <= 9);
 }
 
 TEST_CASE("a YAML syntax error points at its line and column") {
   Diagnostics d;
   std::vector<YamlDocument> docs;
-  YamlDocumentLoader(d).load_text("a: 1\nb: [1, 2\nc: 3\n", "bad.yaml", docs);
+  YamlDocumentLoader(d).load_text("a: 1\nb: [1, 2\nc: 3\n", "bad.yaml", collect(docs));
   const Diagnostic* e = find(d, "GS002");
   REQUIRE(e != nullptr);
   CHECK(e->location.file == "bad.yaml");
@@ -49,16 +75,16 @@ TEST_CASE("a YAML syntax error points at its line and column") {
 TEST_CASE("binary input is refused at the first bad byte") {
   Diagnostics d;
   std::vector<YamlDocument> docs;
-  YamlDocumentLoader(d).load_text(std::string("a: 1\nb: x\0y\n", 11), "bin.yaml", docs);
+  YamlDocumentLoader(d).load_text(std::string("a: 1\nb: x\0y\n", 11), "bin.yaml", collect(docs));
   const Diagnostic* e = find(d, "GS003");
   REQUIRE(e != nullptr);
   CHECK(e->location.line == 2);
   CHECK(e->location.column == 5);
   Diagnostics d2;
-  YamlDocumentLoader(d2).load_text("a: \xC3\x28\n", "latin.yaml", docs);
+  YamlDocumentLoader(d2).load_text("a: \xC3\x28\n", "latin.yaml", collect(docs));
   CHECK(find(d2, "GS003") != nullptr);
   Diagnostics d3;
-  YamlDocumentLoader(d3).load_text("name: caf\xC3\xA9\n", "utf8.yaml", docs);
+  YamlDocumentLoader(d3).load_text("name: caf\xC3\xA9\n", "utf8.yaml", collect(docs));
   CHECK(d3.size() == 0);
 }
 
@@ -66,7 +92,7 @@ TEST_CASE("deep nesting is an error, not a stack overflow") {
   for (std::size_t depth : {100u, 100000u}) {
     Diagnostics d;
     std::vector<YamlDocument> docs;
-    YamlDocumentLoader(d).load_text(std::string(depth, '[') + std::string(depth, ']'), "deep.yaml", docs);
+    YamlDocumentLoader(d).load_text(std::string(depth, '[') + std::string(depth, ']'), "deep.yaml", collect(docs));
     CHECK(find(d, "GS005") != nullptr);
     CHECK(docs.empty());
   }
@@ -83,7 +109,7 @@ TEST_CASE("an alias bomb is refused before anything walks it") {
   }
   Diagnostics d;
   std::vector<YamlDocument> docs;
-  YamlDocumentLoader(d).load_text(yaml, "bomb.yaml", docs);
+  YamlDocumentLoader(d).load_text(yaml, "bomb.yaml", collect(docs));
   CHECK(find(d, "GS009") != nullptr);
   CHECK(docs.empty());
 }
@@ -93,7 +119,7 @@ TEST_CASE("files over the size limit are refused without being parsed") {
   std::vector<YamlDocument> docs;
   LoadLimits limits;
   limits.max_file_bytes = 64;
-  YamlDocumentLoader(d, limits).load_text(std::string(65, '#'), "big.yaml", docs);
+  YamlDocumentLoader(d, limits).load_text(std::string(65, '#'), "big.yaml", collect(docs));
   CHECK(find(d, "GS004") != nullptr);
 }
 
