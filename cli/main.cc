@@ -14,7 +14,7 @@ int main(int argc, char** argv) {
   gatesim::cli::ValidateOptions validate;
   CLI::App* validate_cmd = app.add_subcommand(
       "validate", "Check Istio Gateway/VirtualService/DestinationRule/ServiceEntry YAML (files or directories)");
-  validate_cmd->add_option("paths", validate.paths, "YAML files or directories")->required();
+  validate_cmd->add_option("paths", validate.paths, "YAML files or directories; - reads standard input")->required();
   validate_cmd->add_option("-n,--namespace", validate.default_namespace,
                            "namespace for resources that name none (kubectl's context default)");
   validate_cmd->add_option("-o,--output", validate.format, "text or json")

@@ -42,5 +42,16 @@ expect_output "error\[GS003\]" "binary message"
 expect_exit 1 "json output" "$gatesim" validate -o json "$tmp/bad.yaml"
 expect_output '"code": "GS103"' "json code"
 
+"$gatesim" validate - <"$tmp/bad.yaml" >"$tmp/out" 2>&1
+[ $? -eq 1 ] || { echo "FAIL: stdin exit"; failures=$((failures + 1)); }
+expect_output "^<stdin>:6:46: error\[GS103\]" "stdin input"
+
+# Diagnostics come out in file order whichever pass found them.
+"$gatesim" validate "$src/examples/istio/invalid/12-"*.yaml >"$tmp/out" 2>&1
+lines=$(grep -oE '^[^ ]+:[0-9]+:[0-9]+:' "$tmp/out" | cut -d: -f2)
+if [ "$lines" != "$(printf '%s\n' $lines | sort -n)" ]; then
+  echo "FAIL: diagnostics not in line order"; failures=$((failures + 1))
+fi
+
 if [ "$failures" -eq 0 ]; then echo "validate CLI: all checks passed"; fi
 exit "$failures"
