@@ -157,6 +157,21 @@ class SnapshotCompiler {
       listener.chains.push_back(std::move(chain));
     }
     for (const ServerRef& ref : plan.tls_servers) add_tls_chains(ref, listener, snapshot);
+    // Envoy's order of SNI matching, made visible: exact names, then wildcards from the longest
+    // suffix, then the chain without server names.
+    auto best_name = [](const FilterChain& c) -> const std::string* {
+      const std::string* best = nullptr;
+      for (const std::string& n : c.server_names) {
+        if (best == nullptr || more_specific_host(n, *best)) best = &n;
+      }
+      return best;
+    };
+    std::stable_sort(listener.chains.begin(), listener.chains.end(), [&](const FilterChain& a, const FilterChain& b) {
+      const std::string* na = best_name(a);
+      const std::string* nb = best_name(b);
+      if (na == nullptr || nb == nullptr) return na != nullptr && nb == nullptr;
+      return more_specific_host(*na, *nb);
+    });
     return listener;
   }
 

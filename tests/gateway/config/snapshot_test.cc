@@ -256,6 +256,39 @@ spec:
   CHECK(r.snapshot->find_listener(8443)->select_chain("a.example.com") != nullptr);  // other port: fine
 }
 
+TEST_CASE("TLS chains are ordered as SNI matching tries them: exact, longer wildcard, shorter, any") {
+  const PipelineResult r = run_config_pipeline_on_text(R"(
+apiVersion: networking.istio.io/v1
+kind: Gateway
+metadata: {name: gw}
+spec:
+  servers:
+  - port: {number: 443, name: any, protocol: TLS}
+    hosts: ["*"]
+    tls: {mode: AUTO_PASSTHROUGH}
+  - port: {number: 443, name: wide, protocol: TLS}
+    hosts: ["*.com"]
+    tls: {mode: AUTO_PASSTHROUGH}
+  - port: {number: 443, name: narrow, protocol: TLS}
+    hosts: ["*.example.com"]
+    tls: {mode: AUTO_PASSTHROUGH}
+  - port: {number: 443, name: exact, protocol: TLS}
+    hosts: [api.example.com]
+    tls: {mode: AUTO_PASSTHROUGH}
+)", "order.yaml");
+  const Listener* l = r.snapshot->find_listener(443);
+  REQUIRE(l->chains.size() == 4);
+  CHECK(l->chains[0].server.port.name == "exact");
+  CHECK(l->chains[1].server.port.name == "narrow");
+  CHECK(l->chains[2].server.port.name == "wide");
+  CHECK(l->chains[3].server.port.name == "any");
+  CHECK(l->select_chain("api.example.com")->server.port.name == "exact");
+  CHECK(l->select_chain("www.example.com")->server.port.name == "narrow");
+  CHECK(l->select_chain("example.com")->server.port.name == "wide");
+  CHECK(l->select_chain("example.org")->server.port.name == "any");
+  CHECK(l->select_chain("")->server.port.name == "any");
+}
+
 TEST_CASE("merging VirtualServices on one host: catch-alls move last, rules after a catch-all vanish") {
   const PipelineResult r = run_config_pipeline_on_text(R"(
 apiVersion: networking.istio.io/v1
