@@ -1,0 +1,224 @@
+#include "gateway/io/real/event_loop_runtime.h"
+
+#include <event2/event.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <ctime>
+
+#include "gateway/io/real/socket_address.h"
+#include "gateway/io/real/socket_connection.h"
+
+namespace gatesim::io::real {
+namespace {
+
+std::int64_t monotonic_ns() {
+  timespec ts{};
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<std::int64_t>(ts.tv_sec) * 1000000000 + ts.tv_nsec;
+}
+
+timeval to_timeval(Duration d) {
+  const auto us = std::chrono::duration_cast<std::chrono::microseconds>(d).count();
+  return timeval{static_cast<time_t>(us / 1000000), static_cast<suseconds_t>(us % 1000000)};
+}
+
+void set_nodelay(int fd) {
+  int one = 1;
+  setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+}
+
+class SocketListener : public Listener {
+ public:
+  SocketListener(EventLoopRuntime& runtime, int fd, AcceptHandler on_accept)
+      : runtime_(runtime), fd_(fd), address_(local_address_of(fd)), on_accept_(std::move(on_accept)) {
+    event_ = event_new(runtime_.base(), fd_, EV_READ | EV_PERSIST, &SocketListener::on_readable, this);
+    event_add(event_, nullptr);
+  }
+  ~SocketListener() override {
+    event_free(event_);
+    ::close(fd_);
+  }
+  const Address& address() const override { return address_; }
+
+ private:
+  static void on_readable(int, short, void* arg) { static_cast<SocketListener*>(arg)->accept_all(); }
+  void accept_all() {
+    // Bounded per wakeup so one busy listener cannot starve the loop.
+    for (int i = 0; i < 64; ++i) {
+      sockaddr_storage peer{};
+      socklen_t length = sizeof(peer);
+      const int fd = ::accept4(fd_, reinterpret_cast<sockaddr*>(&peer), &length, SOCK_NONBLOCK | SOCK_CLOEXEC);
+      if (fd < 0) return;  // EAGAIN, or a transient error (EMFILE...): try at the next wakeup
+      set_nodelay(fd);
+      on_accept_(std::make_unique<SocketConnection>(runtime_, fd, local_address_of(fd),
+                                                    from_sockaddr(reinterpret_cast<sockaddr*>(&peer))));
+    }
+  }
+
+  EventLoopRuntime& runtime_;
+  int fd_;
+  Address address_;
+  AcceptHandler on_accept_;
+  event* event_ = nullptr;
+};
+
+struct PendingConnect {
+  EventLoopRuntime* runtime;
+  int fd;
+  Address peer;
+  ConnectHandler handler;
+  event* ev;
+};
+
+void on_connect_event(int fd, short what, void* arg) {
+  std::unique_ptr<PendingConnect> pending(static_cast<PendingConnect*>(arg));
+  event_free(pending->ev);
+  std::string error;
+  if ((what & EV_TIMEOUT) != 0) {
+    error = "connect timeout";
+  } else {
+    int so_error = 0;
+    socklen_t length = sizeof(so_error);
+    getsockopt(fd, SOL_SOCKET, SO_ERROR, &so_error, &length);
+    if (so_error != 0) error = std::strerror(so_error);
+  }
+  if (!error.empty()) {
+    ::close(fd);
+    pending->handler(nullptr, error);
+    return;
+  }
+  set_nodelay(fd);
+  pending->handler(std::make_unique<SocketConnection>(*pending->runtime, fd, local_address_of(fd), pending->peer), "");
+}
+
+}  // namespace
+
+struct EventLoopRuntime::Timer {
+  EventLoopRuntime* runtime;
+  TimerId id;
+  std::function<void()> fn;
+  event* ev;
+};
+
+EventLoopRuntime::EventLoopRuntime(std::uint64_t seed) : base_(event_base_new()), rng_(seed), epoch_ns_(monotonic_ns()) {
+  deferred_event_ = event_new(base_, -1, 0, &EventLoopRuntime::on_deferred, this);
+}
+
+EventLoopRuntime::~EventLoopRuntime() {
+  for (auto& [id, timer] : timers_) event_free(timer->ev);
+  timers_.clear();
+  event_free(deferred_event_);
+  event_base_free(base_);
+}
+
+TimePoint EventLoopRuntime::now() const { return TimePoint(monotonic_ns() - epoch_ns_); }
+
+TimerId EventLoopRuntime::schedule(Duration delay, std::function<void()> fn) {
+  const TimerId id = ++next_timer_;
+  auto timer = std::make_unique<Timer>(Timer{this, id, std::move(fn), nullptr});
+  timer->ev = event_new(base_, -1, 0, &EventLoopRuntime::on_timer, timer.get());
+  const timeval tv = to_timeval(delay);
+  event_add(timer->ev, &tv);
+  timers_.emplace(id, std::move(timer));
+  return id;
+}
+
+void EventLoopRuntime::cancel(TimerId id) {
+  auto it = timers_.find(id);
+  if (it == timers_.end()) return;
+  event_free(it->second->ev);
+  timers_.erase(it);
+}
+
+void EventLoopRuntime::on_timer(int, short, void* arg) {
+  auto* timer = static_cast<Timer*>(arg);
+  EventLoopRuntime* self = timer->runtime;
+  auto it = self->timers_.find(timer->id);
+  std::function<void()> fn = std::move(timer->fn);
+  event_free(timer->ev);
+  self->timers_.erase(it);  // before running: fn may schedule or cancel
+  fn();
+}
+
+void EventLoopRuntime::defer(std::function<void()> fn) {
+  deferred_.push_back(std::move(fn));
+  event_active(deferred_event_, 0, 0);
+}
+
+void EventLoopRuntime::on_deferred(int, short, void* arg) { static_cast<EventLoopRuntime*>(arg)->run_deferred(); }
+
+void EventLoopRuntime::run_deferred() {
+  while (!deferred_.empty()) {
+    std::vector<std::function<void()>> batch;
+    batch.swap(deferred_);
+    for (auto& fn : batch) fn();
+  }
+}
+
+std::unique_ptr<Listener> EventLoopRuntime::listen(const Address& address, AcceptHandler on_accept, std::string* error) {
+  sockaddr_storage storage{};
+  socklen_t length = 0;
+  if (!to_sockaddr(address, &storage, &length)) {
+    *error = "invalid address " + address.to_string();
+    return nullptr;
+  }
+  const int fd = ::socket(storage.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (fd < 0) {
+    *error = std::strerror(errno);
+    return nullptr;
+  }
+  int one = 1;
+  setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+  // Several workers bind the same port; the kernel spreads connections (Envoy's default).
+  setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one));
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&storage), length) != 0 || ::listen(fd, 1024) != 0) {
+    *error = "cannot listen on " + address.to_string() + ": " + std::strerror(errno);
+    ::close(fd);
+    return nullptr;
+  }
+  return std::make_unique<SocketListener>(*this, fd, std::move(on_accept));
+}
+
+void EventLoopRuntime::connect(const Address& address, Duration timeout, ConnectHandler on_connected) {
+  sockaddr_storage storage{};
+  socklen_t length = 0;
+  if (!to_sockaddr(address, &storage, &length)) {
+    defer([on_connected, address] { on_connected(nullptr, "invalid address " + address.to_string()); });
+    return;
+  }
+  const int fd = ::socket(storage.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (fd < 0) {
+    const std::string reason = std::strerror(errno);
+    defer([on_connected, reason] { on_connected(nullptr, reason); });
+    return;
+  }
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&storage), length) != 0 && errno != EINPROGRESS) {
+    const std::string reason = std::strerror(errno);
+    ::close(fd);
+    defer([on_connected, reason] { on_connected(nullptr, reason); });
+    return;
+  }
+  // Always complete asynchronously, even on an immediate success: callers never re-enter.
+  auto* pending = new PendingConnect{this, fd, address, std::move(on_connected), nullptr};
+  pending->ev = event_new(base_, fd, EV_WRITE, &on_connect_event, pending);
+  const timeval tv = to_timeval(timeout);
+  event_add(pending->ev, timeout.count() > 0 ? &tv : nullptr);
+}
+
+void EventLoopRuntime::run() { event_base_dispatch(base_); }
+
+void EventLoopRuntime::run_for(Duration limit) {
+  const timeval tv = to_timeval(limit);
+  event_base_loopexit(base_, &tv);
+  event_base_dispatch(base_);
+}
+
+void EventLoopRuntime::stop() { event_base_loopbreak(base_); }
+
+}  // namespace gatesim::io::real
