@@ -106,11 +106,29 @@ struct EventLoopRuntime::Timer {
   event* ev;
 };
 
+struct EventLoopRuntime::Signal {
+  std::function<void()> fn;
+  event* ev = nullptr;
+  ~Signal() {
+    if (ev != nullptr) event_free(ev);
+  }
+};
+
+void EventLoopRuntime::on_signal(int signal_number, std::function<void()> fn) {
+  auto signal = std::make_unique<Signal>();
+  signal->fn = std::move(fn);
+  signal->ev = evsignal_new(base_, signal_number, [](int, short, void* arg) { static_cast<Signal*>(arg)->fn(); },
+                            signal.get());
+  event_add(signal->ev, nullptr);
+  signals_.push_back(std::move(signal));
+}
+
 EventLoopRuntime::EventLoopRuntime(std::uint64_t seed) : base_(event_base_new()), rng_(seed), epoch_ns_(monotonic_ns()) {
   deferred_event_ = event_new(base_, -1, 0, &EventLoopRuntime::on_deferred, this);
 }
 
 EventLoopRuntime::~EventLoopRuntime() {
+  signals_.clear();
   for (auto& [id, timer] : timers_) event_free(timer->ev);
   timers_.clear();
   event_free(deferred_event_);

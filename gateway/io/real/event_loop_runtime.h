@@ -39,6 +39,8 @@ class EventLoopRuntime : public Runtime {
   // Runs until no event is pending or `limit` has elapsed (tests).
   void run_for(Duration limit);
   void stop();
+  // Runs fn on the loop when the process receives `signal_number` (SIGTERM drains `serve`).
+  void on_signal(int signal_number, std::function<void()> fn);
 
   event_base* base() const { return base_; }
   std::uint64_t next_connection_id() { return ++connection_ids_; }
@@ -57,6 +59,8 @@ class EventLoopRuntime : public Runtime {
   std::vector<std::function<void()>> deferred_;
   event* deferred_event_ = nullptr;
   std::uint64_t connection_ids_ = 0;
+  struct Signal;
+  std::vector<std::unique_ptr<Signal>> signals_;
 };
 
 }  // namespace gatesim::io::real

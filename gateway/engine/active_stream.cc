@@ -1,0 +1,199 @@
+#include "gateway/engine/active_stream.h"
+
+#include "gateway/engine/downstream_connection.h"
+#include "gateway/engine/http_connection_manager.h"
+#include "gateway/upstream/endpoint_picker.h"
+
+namespace gatesim::engine {
+namespace {
+
+// Envoy's local reply body for upstream failures before any response byte.
+std::string upstream_failure_body(const std::string& reason) {
+  return "upstream connect error or disconnect/reset before headers. reset reason: " + reason;
+}
+
+std::string request_id(io::Rng& rng) {
+  // A version-4 UUID from the seeded RNG: unique in practice, and replayable in the simulator.
+  static const char digits[] = "0123456789abcdef";
+  std::string id;
+  const std::uint64_t hi = rng.next(), lo = rng.next();
+  for (int i = 0; i < 32; ++i) {
+    std::uint64_t word = i < 16 ? hi : lo;
+    int nibble = static_cast<int>((word >> ((15 - (i % 16)) * 4)) & 15);
+    if (i == 12) nibble = 4;
+    if (i == 16) nibble = 8 | (nibble & 3);
+    id += digits[nibble];
+    if (i == 7 || i == 11 || i == 15 || i == 19) id += '-';
+  }
+  return id;
+}
+
+}  // namespace
+
+ActiveStream::ActiveStream(HttpConnectionManager& hcm, http::StreamId id) : hcm_(hcm), id_(id) {
+  started_ = hcm_.engine().runtime().now();
+}
+
+ActiveStream::~ActiveStream() = default;
+
+void ActiveStream::on_request_head(http::RequestHead head, bool end_stream) {
+  request_ = std::move(head);
+  request_complete_ = end_stream;
+  const route::RouteDecision decision = route::decide_route(hcm_.engine().snapshot(), hcm_.chain(), request_);
+  if (decision.action == route::RouteDecision::Action::kLocalReply) {
+    return local_reply(decision.status, decision.body, decision.headers, decision.flags, decision.details);
+  }
+  forward(decision);
+}
+
+void ActiveStream::forward(const route::RouteDecision& decision) {
+  Engine& engine = hcm_.engine();
+  upstream_cluster_ = decision.target->cluster;
+  const upstream::PickedEndpoint endpoint = upstream::pick_endpoint(engine.snapshot(), upstream_cluster_, engine.runtime().rng());
+  if (!endpoint.error.empty()) {
+    // Istio VirtualService routes to an unknown cluster answer 503 NC; no endpoint: 503 UH.
+    const bool unknown = endpoint.error == "cluster_not_found";
+    return local_reply(503, unknown ? "" : "no healthy upstream", {}, unknown ? "NC" : "UH", endpoint.error);
+  }
+  upstream_host_ = endpoint.address.to_string();
+  http::RequestHead upstream_head = request_;
+  upstream_head.version = http::Version::kHttp11;
+  const std::string remote = hcm_.downstream().connection().peer().ip;
+  const std::string* xff = http::find_header(upstream_head.headers, "x-forwarded-for");
+  http::set_header(upstream_head.headers, "x-forwarded-for", xff ? *xff + ", " + remote : remote);
+  http::set_header(upstream_head.headers, "x-forwarded-proto", request_.scheme);
+  if (http::find_header(upstream_head.headers, "x-request-id") == nullptr) {
+    http::set_header(upstream_head.headers, "x-request-id", request_id(engine.runtime().rng()));
+  }
+  upstream_started_ = engine.runtime().now();
+  upstream_ = engine.pool_for(endpoint.address).start(upstream_head, request_complete_, *this);
+}
+
+void ActiveStream::on_request_data(std::string_view data, bool end_stream) {
+  bytes_received_ += data.size();
+  request_complete_ = end_stream;
+  hcm_.codec().consume(id_, data.size());
+  if (upstream_ != nullptr) upstream_->send_data(data, end_stream);
+  if (end_stream && response_complete_) finish();
+}
+
+void ActiveStream::on_request_trailers(http::HeaderList trailers) {
+  request_complete_ = true;
+  if (upstream_ != nullptr) upstream_->send_trailers(trailers);
+  if (response_complete_) finish();
+}
+
+void ActiveStream::on_upstream_head(http::ResponseHead head, bool end_stream) {
+  response_code_ = head.status;
+  head.version = request_.version;
+  const auto service_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(hcm_.engine().runtime().now() - upstream_started_).count();
+  http::set_header(head.headers, "x-envoy-upstream-service-time", std::to_string(service_ms));
+  http::set_header(head.headers, "server", "istio-envoy");
+  hcm_.codec().send_response_head(id_, head, end_stream);
+  response_complete_ = end_stream;
+  details_ = "via_upstream";
+  hcm_.flush();
+  if (end_stream) finish();
+}
+
+void ActiveStream::on_upstream_data(std::string_view data, bool end_stream) {
+  bytes_sent_ += data.size();
+  hcm_.codec().send_response_data(id_, data, end_stream);
+  response_complete_ = end_stream;
+  hcm_.flush();
+  if (end_stream) finish();
+}
+
+void ActiveStream::on_upstream_trailers(http::HeaderList trailers) {
+  hcm_.codec().send_response_trailers(id_, trailers);
+  response_complete_ = true;
+  hcm_.flush();
+  finish();
+}
+
+void ActiveStream::on_upstream_failure(Failure failure, const std::string& detail, bool before_head) {
+  upstream_.reset();
+  const bool connect = failure == Failure::kConnectFailure;
+  if (connect) ++hcm_.engine().mutable_stats().upstream_connect_failures;
+  if (before_head) {
+    // Istio's default retry policy would retry connect failures; retries arrive with routing.
+    return local_reply(503, upstream_failure_body(connect ? "connection failure" : "connection termination"), {},
+                       connect ? "UF" : "UC", "upstream_reset_before_response_started{" + detail + "}");
+  }
+  flags_ = "UC";
+  details_ = "upstream_reset_after_response_started{" + detail + "}";
+  hcm_.codec().reset_stream(id_, http::ResetReason::kConnectionClosed);
+  hcm_.flush();
+  response_complete_ = true;
+  finish();
+}
+
+void ActiveStream::on_downstream_reset() {
+  flags_ = "DC";
+  if (upstream_ != nullptr) upstream_->cancel();
+  response_complete_ = true;
+  finish();
+}
+
+void ActiveStream::on_downstream_gone() {
+  if (finished_) return;
+  if (!response_complete_) flags_ = "DC";
+  if (upstream_ != nullptr) upstream_->cancel();
+  finished_ = true;
+  log();
+}
+
+void ActiveStream::local_reply(int status, std::string body, http::HeaderList headers, std::string flags,
+                               std::string details) {
+  response_code_ = status;
+  flags_ = std::move(flags);
+  details_ = std::move(details);
+  http::ResponseHead head;
+  head.version = request_.version;
+  head.status = status;
+  head.headers = std::move(headers);
+  if (!body.empty()) http::set_header(head.headers, "content-type", "text/plain");
+  http::set_header(head.headers, "server", "istio-envoy");
+  head.content_length = body.size();
+  const bool head_request = request_.method == "HEAD";
+  hcm_.codec().send_response_head(id_, head, body.empty() || head_request);
+  if (!body.empty() && !head_request) hcm_.codec().send_response_data(id_, body, true);
+  bytes_sent_ += head_request ? 0 : body.size();
+  response_complete_ = true;
+  hcm_.flush();
+  finish();
+}
+
+void ActiveStream::finish() {
+  if (finished_) return;
+  // A response sent before the request body arrived completes the stream too (Envoy
+  // resets the rest of an HTTP/2 request; HTTP/1.1 reads and discards it).
+  finished_ = true;
+  log();
+  hcm_.stream_done(id_);
+}
+
+void ActiveStream::log() {
+  Engine& engine = hcm_.engine();
+  ++engine.mutable_stats().responses_by_code[response_code_];
+  AccessLogEntry entry;
+  entry.protocol = std::string(http::to_string(request_.version));
+  entry.method = request_.method;
+  entry.path = request_.path;
+  entry.authority = request_.authority;
+  entry.response_code = response_code_;
+  entry.response_flags = flags_;
+  entry.details = details_.empty() ? "-" : details_;
+  entry.upstream_host = upstream_host_;
+  entry.upstream_cluster = upstream_cluster_;
+  entry.downstream_local = hcm_.downstream().connection().local().to_string();
+  entry.downstream_remote = hcm_.downstream().connection().peer().to_string();
+  entry.requested_server_name = hcm_.downstream().server_name().empty() ? "-" : hcm_.downstream().server_name();
+  entry.bytes_received = bytes_received_;
+  entry.bytes_sent = bytes_sent_;
+  entry.duration = engine.runtime().now() - started_;
+  engine.log(entry);
+}
+
+}  // namespace gatesim::engine

@@ -1,0 +1,110 @@
+#include "gateway/engine/engine.h"
+
+#include "gateway/engine/downstream_connection.h"
+
+namespace gatesim::engine {
+
+Engine::Engine(io::Runtime& runtime, EngineOptions options) : runtime_(runtime), options_(std::move(options)) {}
+
+Engine::~Engine() {
+  listeners_.clear();
+  connections_.clear();  // before the pools their streams point into
+  pools_.clear();
+}
+
+upstream::HttpPool& Engine::pool_for(const io::Address& endpoint) {
+  auto& pool = pools_[endpoint.to_string()];
+  if (pool == nullptr) {
+    upstream::HttpPoolOptions options;
+    options.connect_timeout = options_.upstream_connect_timeout;
+    options.limits = options_.limits;
+    pool = std::make_unique<upstream::HttpPool>(runtime_, endpoint, options);
+  }
+  return *pool;
+}
+
+bool Engine::apply(std::shared_ptr<const config::Snapshot> snapshot, std::string* error) {
+  // Connections keep pointers into the Snapshot they were accepted under; this first version
+  // installs a Snapshot once (live reconfiguration comes with the simulator's timed faults).
+  snapshot_ = std::move(snapshot);
+  listeners_.clear();
+  tls_contexts_.clear();
+  bool ok = true;
+  auto problem = [&](const std::string& what) {
+    ok = false;
+    if (!error->empty()) *error += "\n";
+    *error += what;
+  };
+  for (const config::Listener& listener : snapshot_->listeners) {
+    for (const config::FilterChain& chain : listener.chains) {
+      if (!chain.server.tls || !chain.server.tls->terminates()) continue;
+      if (!chain.tls_material) {
+        problem("port " + std::to_string(listener.port) + " server " + chain.server.port.name +
+                ": no certificate (see `gatesim validate`); its SNI names will be refused");
+        continue;
+      }
+      std::string why;
+      auto context = tls::ServerTlsContext::create(*chain.server.tls, *chain.tls_material, &why);
+      if (context == nullptr) {
+        problem("port " + std::to_string(listener.port) + " server " + chain.server.port.name + ": " + why);
+        continue;
+      }
+      if (options_.key_log) context->set_key_log(options_.key_log);
+      tls_contexts_[&chain] = std::move(context);
+    }
+    io::Address address{listener.bind.empty() ? options_.listen_ip : listener.bind,
+                        static_cast<std::uint16_t>(listener.port)};
+    std::string why;
+    const config::Listener* l = &listener;
+    auto handle = runtime_.listen(address, [this, l](std::unique_ptr<io::Connection> c) { accept(*l, std::move(c)); }, &why);
+    if (handle == nullptr) {
+      problem(why);
+      continue;
+    }
+    listeners_.push_back(std::move(handle));
+  }
+  return ok;
+}
+
+std::vector<io::Address> Engine::listening_addresses() const {
+  std::vector<io::Address> out;
+  for (const auto& l : listeners_) out.push_back(l->address());
+  return out;
+}
+
+std::shared_ptr<tls::ServerTlsContext> Engine::tls_context_for(const config::FilterChain& chain) const {
+  auto it = tls_contexts_.find(&chain);
+  return it == tls_contexts_.end() ? nullptr : it->second;
+}
+
+void Engine::accept(const config::Listener& listener, std::unique_ptr<io::Connection> connection) {
+  if (draining_) {
+    connection->close();
+    return;
+  }
+  ++stats_.connections_accepted;
+  ++stats_.connections_active;
+  auto downstream = std::make_unique<DownstreamConnection>(*this, listener, std::move(connection));
+  DownstreamConnection* raw = downstream.get();
+  connections_.emplace(raw, std::move(downstream));
+  raw->start();
+}
+
+void Engine::release(DownstreamConnection* connection) {
+  // Deferred: the connection's own callback is still on the stack.
+  runtime_.defer([this, connection] {
+    if (connections_.erase(connection) > 0) --stats_.connections_active;
+  });
+}
+
+void Engine::start_drain() {
+  draining_ = true;
+  listeners_.clear();
+  for (auto& [raw, connection] : connections_) raw->start_drain();
+}
+
+void Engine::log(const AccessLogEntry& entry) const {
+  if (options_.access_log) options_.access_log(entry);
+}
+
+}  // namespace gatesim::engine

@@ -1,0 +1,77 @@
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "gateway/config/snapshot.h"
+#include "gateway/engine/engine_options.h"
+#include "gateway/io/runtime.h"
+#include "gateway/tls/tls_context.h"
+#include "gateway/upstream/http_pool.h"
+
+namespace gatesim::engine {
+
+class DownstreamConnection;
+
+struct EngineStats {
+  std::uint64_t connections_accepted = 0;
+  std::uint64_t connections_active = 0;
+  std::uint64_t filter_chain_not_found = 0;
+  std::uint64_t tls_handshake_failures = 0;
+  std::uint64_t tls_handshakes = 0;
+  std::uint64_t requests = 0;
+  std::uint64_t upstream_connect_failures = 0;
+  std::map<int, std::uint64_t> responses_by_code;  // ordered: stable output
+};
+
+// The gateway engine of one worker: listeners from a Snapshot, the connections they accept,
+// and what those connections need (TLS contexts per filter chain, upstream pools). It owns
+// no thread: every call comes from the runtime's loop.
+class Engine {
+ public:
+  Engine(io::Runtime& runtime, EngineOptions options);
+  ~Engine();
+
+  // Installs a Snapshot: builds TLS contexts and opens one listener per (port, bind).
+  // False, with the reasons, when a listener cannot open or a chain cannot build its TLS
+  // context (that chain is then left out; the rest still serves).
+  bool apply(std::shared_ptr<const config::Snapshot> snapshot, std::string* error);
+
+  // Stop accepting; HTTP connections get GOAWAY / "connection: close" and close when idle.
+  void start_drain();
+  bool drained() const { return connections_.empty(); }
+  bool draining() const { return draining_; }
+
+  const EngineStats& stats() const { return stats_; }
+  EngineStats& mutable_stats() { return stats_; }
+  io::Runtime& runtime() { return runtime_; }
+  const EngineOptions& options() const { return options_; }
+  const config::Snapshot& snapshot() const { return *snapshot_; }
+  std::vector<io::Address> listening_addresses() const;
+  std::shared_ptr<tls::ServerTlsContext> tls_context_for(const config::FilterChain& chain) const;
+
+  // Called by a connection when it is finished; the engine destroys it after the callback.
+  void release(DownstreamConnection* connection);
+  void log(const AccessLogEntry& entry) const;
+  // The keep-alive pool to one upstream endpoint (HTTP/1.1 until routing chooses protocols).
+  upstream::HttpPool& pool_for(const io::Address& endpoint);
+
+ private:
+  void accept(const config::Listener& listener, std::unique_ptr<io::Connection> connection);
+
+  io::Runtime& runtime_;
+  EngineOptions options_;
+  std::shared_ptr<const config::Snapshot> snapshot_;
+  std::vector<std::unique_ptr<io::Listener>> listeners_;
+  std::map<const config::FilterChain*, std::shared_ptr<tls::ServerTlsContext>> tls_contexts_;
+  std::map<std::string, std::unique_ptr<upstream::HttpPool>> pools_;  // by endpoint; outlives connections
+  std::map<DownstreamConnection*, std::unique_ptr<DownstreamConnection>> connections_;
+  bool draining_ = false;
+  EngineStats stats_;
+};
+
+}  // namespace gatesim::engine

@@ -1,0 +1,69 @@
+#include "gateway/route/route_decision.h"
+
+namespace gatesim::route {
+namespace {
+
+RouteDecision local(int status, std::string flags, std::string details, std::string body = "") {
+  RouteDecision d;
+  d.status = status;
+  d.flags = std::move(flags);
+  d.details = std::move(details);
+  d.body = std::move(body);
+  return d;
+}
+
+std::string redirect_location(const config::HttpRedirect& r, const http::RequestHead& request) {
+  const std::string scheme = r.scheme.empty() ? request.scheme : r.scheme;
+  std::string host = r.authority.empty() ? request.authority : r.authority;
+  if (r.port) {
+    const std::size_t colon = host.rfind(':');
+    if (colon != std::string::npos && host.find(']') == std::string::npos) host.erase(colon);
+    const bool default_port = (scheme == "http" && *r.port == 80) || (scheme == "https" && *r.port == 443);
+    if (!default_port) host += ":" + std::to_string(*r.port);
+  }
+  std::string path = request.path;
+  if (!r.uri.empty()) {
+    const std::size_t query = path.find('?');
+    path = r.uri + (query == std::string::npos ? "" : path.substr(query));
+  }
+  return scheme + "://" + host + path;
+}
+
+}  // namespace
+
+RouteDecision decide_route(const config::Snapshot& snapshot, const config::FilterChain& chain,
+                           const http::RequestHead& request) {
+  const config::RouteTable* table = snapshot.find_route_table(chain.route_table);
+  const config::VirtualHost* vhost = table ? table->select_virtual_host(request.authority) : nullptr;
+  if (vhost == nullptr) return local(404, "NR", "route_not_found");
+  if (vhost->require_tls && request.scheme != "https") {
+    // Envoy's require_tls: 301 to https with the Host header verbatim.
+    RouteDecision d = local(301, "-", "via_require_tls");
+    d.headers.push_back({"location", "https://" + request.authority + request.path});
+    d.virtual_host = vhost;
+    return d;
+  }
+  if (vhost->routes.empty()) return local(404, "NR", "route_not_found");
+  const config::CompiledRoute& route = vhost->routes.front();
+  RouteDecision d;
+  d.virtual_host = vhost;
+  d.route = &route;
+  if (route.direct_response) {
+    d.status = static_cast<int>(route.direct_response->status);
+    d.body = route.direct_response->body.value_or("");
+    d.details = "direct_response";
+    return d;
+  }
+  if (route.redirect) {
+    d.status = static_cast<int>(route.redirect->redirect_code);
+    d.headers.push_back({"location", redirect_location(*route.redirect, request)});
+    d.details = "via_redirect";
+    return d;
+  }
+  if (route.targets.empty()) return local(404, "NR", "route_not_found");
+  d.action = RouteDecision::Action::kForward;
+  d.target = &route.targets.front();
+  return d;
+}
+
+}  // namespace gatesim::route
