@@ -24,6 +24,11 @@ packages=(
   time                                                   # /usr/bin/time for peak memory in bench/
 )
 
+# `--bench` adds the peers that bench/ compares gatesim with.
+if [ "${1:-}" = "--bench" ]; then
+  packages+=(nghttp2-proxy haproxy nginx-light)
+fi
+
 missing=()
 for p in "${packages[@]}"; do
   status=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)

@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# h2load over TLS + h2 (small GET, several connections and streams) through gatesim serve and
+# through nghttpx, haproxy and nginx configured to the same route, each with one worker, in
+# one run. The backend is an nginx answering a 2-byte body. Prints req/s, ratio to gatesim,
+# and each proxy's resident memory after the run. A benchmark, never a test.
+# Usage: bench/proxy_compare.sh [requests=100000] [connections=8] [streams=16]
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+bash "$root/scripts/bootstrap.sh" --bench
+bash "$root/scripts/build.sh" >/dev/null
+gatesim=${GATESIM_BUILD_DIR:-$root/build}/cli/gatesim
+certs=$root/examples/istio/certs
+requests=${1:-100000}
+connections=${2:-8}
+streams=${3:-16}
+tmp=$(mktemp -d)
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$tmp"; }
+trap cleanup EXIT
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+wait_port() { for _ in $(seq 1 200); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.05; done; echo "port $1 never opened" >&2; exit 1; }
+
+BACK=$(free_port)
+cat >"$tmp/backend.conf" <<CONF
+worker_processes 1; pid $tmp/backend.pid; error_log $tmp/backend.err; daemon off;
+events { worker_connections 4096; }
+http { access_log off; server { listen 127.0.0.1:$BACK; keepalive_requests 1000000; location / { return 200 "ok"; } } }
+CONF
+nginx -c "$tmp/backend.conf" & pids+=($!)
+wait_port "$BACK"
+
+cat "$certs/wildcard-example-com.pem" "$certs/wildcard-example-com-key.pem" >"$tmp/combined.pem"
+declare -A port pid_of
+port[gatesim]=$(free_port); port[nghttpx]=$(free_port); port[haproxy]=$(free_port); port[nginx]=$(free_port)
+
+cat >"$tmp/gatesim.yaml" <<YAML
+apiVersion: networking.istio.io/v1
+kind: Gateway
+metadata: {name: gw}
+spec:
+  servers:
+  - port: {number: ${port[gatesim]}, name: https, protocol: HTTPS}
+    hosts: ["*.example.com"]
+    tls: {mode: SIMPLE, serverCertificate: $certs/wildcard-example-com.pem, privateKey: $certs/wildcard-example-com-key.pem}
+---
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: vs}
+spec:
+  hosts: [bench.example.com]
+  gateways: [gw]
+  http: [{route: [{destination: {host: backend.internal, port: {number: 80}}}]}]
+---
+apiVersion: networking.istio.io/v1
+kind: ServiceEntry
+metadata: {name: backend}
+spec:
+  hosts: [backend.internal]
+  ports: [{number: 80, name: http, protocol: HTTP}]
+  resolution: STATIC
+  endpoints: [{address: 127.0.0.1, ports: {http: $BACK}}]
+YAML
+"$gatesim" serve -c "$tmp/gatesim.yaml" --listen-ip 127.0.0.1 --no-access-log 2>"$tmp/gatesim.err" &
+pid_of[gatesim]=$!; pids+=($!)
+
+nghttpx --workers=1 --frontend="127.0.0.1,${port[nghttpx]}" --backend="127.0.0.1,$BACK" \
+  --backend-keep-alive-timeout=60s --no-ocsp --errorlog-file="$tmp/nghttpx.err" --accesslog-file=/dev/null \
+  "$certs/wildcard-example-com-key.pem" "$certs/wildcard-example-com.pem" &
+pid_of[nghttpx]=$!; pids+=($!)
+
+cat >"$tmp/haproxy.cfg" <<CFG
+global
+  nbthread 1
+defaults
+  mode http
+  timeout connect 5s
+  timeout client 60s
+  timeout server 60s
+  http-reuse always
+frontend f
+  bind 127.0.0.1:${port[haproxy]} ssl crt $tmp/combined.pem alpn h2,http/1.1
+  default_backend b
+backend b
+  server s 127.0.0.1:$BACK
+CFG
+haproxy -db -f "$tmp/haproxy.cfg" >"$tmp/haproxy.err" 2>&1 &
+pid_of[haproxy]=$!; pids+=($!)
+
+cat >"$tmp/nginx.conf" <<CONF
+worker_processes 1; pid $tmp/nginx.pid; error_log $tmp/nginx.err; daemon off; master_process off;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  upstream b { server 127.0.0.1:$BACK; keepalive 64; }
+  server {
+    listen 127.0.0.1:${port[nginx]} ssl http2;
+    ssl_certificate $certs/wildcard-example-com.pem; ssl_certificate_key $certs/wildcard-example-com-key.pem;
+    keepalive_requests 1000000; http2_max_requests 1000000;
+    location / { proxy_pass http://b; proxy_http_version 1.1; proxy_set_header Connection ""; }
+  }
+}
+CONF
+nginx -c "$tmp/nginx.conf" & pid_of[nginx]=$!; pids+=($!)
+
+for name in gatesim nghttpx haproxy nginx; do wait_port "${port[$name]}"; done
+echo "h2load -n $requests -c $connections -m $streams over TLS 1.3 + h2, GET / (2-byte body), one worker each"
+printf '%-8s %12s %10s %12s\n' proxy "req/s" "vs gatesim" "RSS (KiB)"
+declare -A rps
+for name in gatesim nghttpx haproxy nginx; do
+  h2load -n "$((requests / 10))" -c "$connections" -m "$streams" -H ':authority: bench.example.com' \
+    "https://127.0.0.1:${port[$name]}/" >/dev/null 2>&1 || true  # warm-up
+  out=$(h2load -n "$requests" -c "$connections" -m "$streams" -H ':authority: bench.example.com' \
+    "https://127.0.0.1:${port[$name]}/" 2>&1)
+  rps[$name]=$(grep -oE 'finished in [0-9.]+[a-z]+, [0-9.]+ req/s' <<<"$out" | grep -oE '[0-9.]+ req/s' | cut -d' ' -f1)
+  ok=$(grep -oE '[0-9]+ succeeded' <<<"$out" | head -1)
+  rss=$(ps -o rss= -p "${pid_of[$name]}" | tr -d ' ')
+  ratio=$(python3 -c "print(f'{${rps[$name]:-0}/${rps[gatesim]:-1}:.2f}')")
+  printf '%-8s %12s %10s %12s  (%s)\n' "$name" "${rps[$name]:-?}" "$ratio" "$rss" "$ok"
+done
