@@ -6,6 +6,7 @@
 
 #include "gateway/config/config_loader.h"
 #include "gateway/config/snapshot.h"
+#include "gateway/config/snapshot_compiler.h"
 
 namespace gatesim::config {
 
@@ -19,8 +20,9 @@ struct PipelineResult {
 // load -> per-resource validation -> cross-resource analysis -> compile, in that order,
 // every stage adding to one list of diagnostics. A Snapshot is compiled even when there
 // are errors: like istiod, invalid pieces are dropped and the rest still serves.
-PipelineResult run_config_pipeline(const std::vector<std::string>& paths, const LoadOptions& options = {});
+PipelineResult run_config_pipeline(const std::vector<std::string>& paths, const LoadOptions& options = {},
+                                   const CompileOptions& compile = {});
 PipelineResult run_config_pipeline_on_text(const std::string& text, const std::string& name,
-                                           const LoadOptions& options = {});
+                                           const LoadOptions& options = {}, const CompileOptions& compile = {});
 
 }  // namespace gatesim::config

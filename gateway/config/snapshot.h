@@ -108,6 +108,12 @@ struct Listener {
   std::uint32_t port = 0;
   std::string bind;  // "" = all addresses
   bool tls = false;  // chains are chosen by SNI from a ClientHello
+  // Sidecar-style inbound listener on a port whose protocol is not declared: the first bytes
+  // decide (HTTP -> chains[0], anything else -> chains[1], a TCP chain). Gateways never do
+  // this; their servers declare a protocol.
+  bool detect_protocol = false;
+  Duration detection_timeout{0};  // 0: wait for the client forever (Istio's default since 1.8)
+  std::string inbound_service;    // "host:port" this inbound listener fronts
   std::vector<FilterChain> chains;
   // The chain for this SNI: exact name, then the most specific wildcard, then a chain with
   // no server names; nullptr means "filter_chain_not_found" (close the connection).

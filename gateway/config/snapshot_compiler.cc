@@ -55,6 +55,7 @@ class SnapshotCompiler {
   void compile(Snapshot& snapshot) {
     plan_listeners();
     for (const ListenerPlan& plan : plans_) snapshot.listeners.push_back(build_listener(plan, snapshot));
+    for (const InboundService& inbound : options_.inbound) add_inbound_listener(inbound, snapshot);
     build_clusters(snapshot);
     for (const auto& [match, label] : port_dropped_) {
       if (port_applied_.count(match) != 0) continue;
@@ -525,6 +526,52 @@ class SnapshotCompiler {
       diagnostics_.add(Code::kNoRouteForTcpServer, ref.server->origin, resource_label("Gateway", ref.gateway->meta),
                        "PASSTHROUGH server has no VirtualService tls route; its connections will be closed");
     }
+  }
+
+  // ---- sidecar inbound listeners ------------------------------------------------------------
+
+  void add_inbound_listener(const InboundService& inbound, Snapshot& snapshot) {
+    Listener listener;
+    listener.port = inbound.listen_port;
+    listener.inbound_service = inbound.host + ":" + std::to_string(inbound.port);
+    const RegistryService* service = registry_.find(inbound.host);
+    const RegistryService::Port* port = service ? service->find_port(inbound.port) : nullptr;
+    const Protocol protocol = port ? port->protocol : Protocol::kUnsupported;
+    RouteTarget target;
+    target.host = to_lower(inbound.host);
+    target.port = inbound.port;
+    target.weight = 100;
+    target.cluster = cluster_name(inbound.port, "", target.host);
+    FilterChain http_chain;
+    http_chain.kind = FilterChain::Kind::kHttp;
+    http_chain.gateway = "inbound";
+    http_chain.route_table = "inbound|" + std::to_string(inbound.port) + "|http|" + target.host;
+    FilterChain tcp_chain;
+    tcp_chain.kind = FilterChain::Kind::kTcp;
+    tcp_chain.gateway = "inbound";
+    tcp_chain.tcp_route = L4Target{{target}, "inbound", {}};
+    const bool http = is_http(protocol);
+    const bool undeclared = protocol == Protocol::kUnsupported;
+    if (http || undeclared) {
+      RouteTable table;
+      table.name = http_chain.route_table;
+      CompiledRoute route;
+      route.name = "inbound";
+      route.catch_all = true;
+      route.targets = {target};
+      route.retries.num_retries = 0;
+      table.virtual_hosts.push_back(VirtualHost{"inbound|http|" + std::to_string(inbound.port), {"*"}, {route}, false});
+      snapshot.route_tables.push_back(std::move(table));
+      listener.chains.push_back(std::move(http_chain));
+    }
+    if (!http) listener.chains.push_back(std::move(tcp_chain));
+    listener.detect_protocol = undeclared;
+    listener.detection_timeout = inbound.detection_timeout;
+    if (service == nullptr || port == nullptr) {
+      diagnostics_.add(Code::kDestinationHostNotFound, Origin{}, "inbound " + listener.inbound_service,
+                       "no Service or ServiceEntry port " + listener.inbound_service + " for the inbound listener");
+    }
+    snapshot.listeners.push_back(std::move(listener));
   }
 
   // ---- clusters --------------------------------------------------------------------------

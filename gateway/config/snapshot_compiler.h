@@ -11,10 +11,21 @@
 
 namespace gatesim::config {
 
+// A sidecar inbound listener in front of one service port (the "sniffing" case of
+// istio-semantics.md 1.2): declared HTTP ports get an HTTP listener, declared TCP-like ports a
+// TCP one, undeclared ports protocol detection with `detection_timeout`.
+struct InboundService {
+  std::string host;  // a Service FQDN or ServiceEntry host
+  std::uint32_t port = 0;
+  std::uint32_t listen_port = 0;
+  Duration detection_timeout{0};
+};
+
 struct CompileOptions {
   // Labels of the gateway workload; Gateways whose selector does not match are left out.
   // nullopt: every Gateway applies (one gateway deployment serving all of them).
   std::optional<std::map<std::string, std::string>> workload_labels;
+  std::vector<InboundService> inbound;
 };
 
 // Builds the Snapshot the way istiod builds a gateway's listeners, routes and clusters

@@ -1,6 +1,7 @@
 #include "gateway/engine/downstream_connection.h"
 
 #include "gateway/engine/http_connection_manager.h"
+#include "gateway/sniff/protocol_sniffer.h"
 #include "gateway/tls/client_hello.h"
 #include "gateway/upstream/endpoint_picker.h"
 
@@ -25,6 +26,16 @@ DownstreamConnection::~DownstreamConnection() {
 }
 
 void DownstreamConnection::start() {
+  if (listener_.detect_protocol) {
+    // Sidecar-style detection; a timeout of 0 waits forever, so a server-first protocol hangs.
+    if (listener_.detection_timeout.count() > 0) {
+      inspect_timer_ = engine_.runtime().schedule(listener_.detection_timeout, [this] {
+        inspect_timer_ = 0;
+        if (state_ == State::kInspecting) detected(false);  // continue_on_listener_filters_timeout
+      });
+    }
+    return;
+  }
   if (listener_.tls) {
     inspect_timer_ = engine_.runtime().schedule(kTlsInspectorTimeout, [this] {
       inspect_timer_ = 0;
@@ -59,6 +70,17 @@ void DownstreamConnection::on_data(io::Connection&, std::string_view bytes) {
 }
 
 void DownstreamConnection::inspect() {
+  if (listener_.detect_protocol) {
+    const sniff::Detection d = sniff::detect_protocol(inspected_);
+    if (d.protocol == sniff::Detected::kNeedMore) return;
+    if (d.protocol == sniff::Detected::kTooLarge) return refuse("-", "protocol_detection_buffer_full");
+    if (inspect_timer_ != 0) {
+      engine_.runtime().cancel(inspect_timer_);
+      inspect_timer_ = 0;
+    }
+    if (d.protocol == sniff::Detected::kTls) server_name_ = d.hello.server_name;
+    return detected(d.protocol == sniff::Detected::kHttp1 || d.protocol == sniff::Detected::kHttp2);
+  }
   const tls::PeekResult peek = tls::peek_client_hello(inspected_);
   switch (peek.status) {
     case tls::PeekStatus::kNeedMore:
@@ -106,6 +128,22 @@ void DownstreamConnection::choose_chain(const std::string& sni) {
   engine_.runtime().charge(io::Work::kTlsBytes, hello.size());
   tls_->receive(hello);
   flush_tls();
+}
+
+void DownstreamConnection::detected(bool http) {
+  // chains[0] is HTTP when the port may carry it; the TCP chain is last.
+  chain_ = http ? &listener_.chains.front() : &listener_.chains.back();
+  if (http != (chain_->kind == config::FilterChain::Kind::kHttp)) return refuse("NR", "filter_chain_not_found");
+  state_ = State::kPlaintext;
+  std::string early;
+  early.swap(inspected_);
+  if (!http) {
+    const auto& route = chain_->tcp_route;
+    if (!route || route->targets.empty()) return refuse("NR", "no_tcp_route");
+    return start_tcp_proxy_to(route->targets, std::move(early));
+  }
+  start_application();
+  if (consumer_ != nullptr && !early.empty()) consumer_->on_bytes(early);
 }
 
 void DownstreamConnection::on_handshake_complete() {

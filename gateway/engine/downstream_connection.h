@@ -58,6 +58,7 @@ class DownstreamConnection : public io::ConnectionCallbacks,
   enum class State { kInspecting, kTls, kPlaintext, kClosed };
   void inspect();
   void choose_chain(const std::string& sni);
+  void detected(bool http);
   void start_application();
   void start_tcp_proxy(const std::string& cluster, std::string early_bytes);
   void start_tcp_proxy_to(const std::vector<config::RouteTarget>& targets, std::string early_bytes);

@@ -539,3 +539,34 @@ spec: {ports: [{name: http, port: 80}]}
   CHECK(vh->routes[1].retries.num_retries == 0);
   CHECK_FALSE(vh->routes[1].timeout.has_value());
 }
+
+TEST_CASE("sidecar inbound listeners: declared ports are HTTP or TCP, undeclared ones detect", "[inbound]") {
+  const std::string services = R"(
+apiVersion: v1
+kind: Service
+metadata: {name: db}
+spec: {ports: [{name: mysql, port: 3307}, {port: 3308, name: data}, {name: http-web, port: 8080}]}
+)";
+  CompileOptions options;
+  options.inbound = {{"db.default.svc.cluster.local", 3308, 15001, std::chrono::milliseconds(100)},
+                     {"db.default.svc.cluster.local", 3307, 15002, {}},
+                     {"db.default.svc.cluster.local", 8080, 15003, {}}};
+  const PipelineResult r = run_config_pipeline_on_text(services, "inbound.yaml", {}, options);
+  const Listener* undeclared = r.snapshot->find_listener(15001);
+  REQUIRE(undeclared != nullptr);
+  CHECK(undeclared->detect_protocol);
+  CHECK(undeclared->detection_timeout == std::chrono::milliseconds(100));
+  REQUIRE(undeclared->chains.size() == 2);
+  CHECK(undeclared->chains[0].kind == FilterChain::Kind::kHttp);
+  CHECK(undeclared->chains[1].tcp_route->targets.at(0).cluster == "outbound|3308||db.default.svc.cluster.local");
+  const RouteTable* table = r.snapshot->find_route_table(undeclared->chains[0].route_table);
+  REQUIRE(table != nullptr);
+  CHECK(table->select_virtual_host("anything.example")->routes.at(0).targets.at(0).port == 3308);
+  const Listener* mysql = r.snapshot->find_listener(15002);
+  CHECK_FALSE(mysql->detect_protocol);
+  REQUIRE(mysql->chains.size() == 1);
+  CHECK(mysql->chains[0].kind == FilterChain::Kind::kTcp);
+  const Listener* web = r.snapshot->find_listener(15003);
+  CHECK_FALSE(web->detect_protocol);
+  CHECK(web->chains.at(0).kind == FilterChain::Kind::kHttp);
+}
