@@ -107,10 +107,10 @@ echo "h2load -n $requests -c $connections -m $streams over TLS 1.3 + h2, GET / (
 printf '%-8s %12s %10s %12s\n' proxy "req/s" "vs gatesim" "RSS (KiB)"
 declare -A rps
 for name in gatesim nghttpx haproxy nginx; do
-  h2load -n "$((requests / 10))" -c "$connections" -m "$streams" -H ':authority: bench.example.com' \
-    "https://127.0.0.1:${port[$name]}/" >/dev/null 2>&1 || true  # warm-up
-  out=$(h2load -n "$requests" -c "$connections" -m "$streams" -H ':authority: bench.example.com' \
-    "https://127.0.0.1:${port[$name]}/" 2>&1)
+  h2load -n "$((requests / 10))" -c "$connections" -m "$streams" --connect-to "127.0.0.1:${port[$name]}" \
+    "https://bench.example.com:${port[$name]}/" >/dev/null 2>&1 || true  # warm-up
+  out=$(h2load -n "$requests" -c "$connections" -m "$streams" --connect-to "127.0.0.1:${port[$name]}" \
+    "https://bench.example.com:${port[$name]}/" 2>&1)
   rps[$name]=$(grep -oE 'finished in [0-9.]+[a-z]+, [0-9.]+ req/s' <<<"$out" | grep -oE '[0-9.]+ req/s' | cut -d' ' -f1)
   ok=$(grep -oE '[0-9]+ succeeded' <<<"$out" | head -1)
   rss=$(ps -o rss= -p "${pid_of[$name]}" | tr -d ' ')

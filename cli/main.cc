@@ -4,6 +4,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "cli/serve_command.h"
 #include "cli/validate_command.h"
 
 int main(int argc, char** argv) {
@@ -23,6 +24,19 @@ int main(int argc, char** argv) {
   validate_cmd->add_flag("-s,--snapshot", validate.show_snapshot,
                          "also print what the gateway will serve: listeners, SNI chains, routes, clusters");
 
+  gatesim::cli::ServeOptions serve;
+  CLI::App* serve_cmd = app.add_subcommand("serve", "Run the gateway on real sockets from Istio YAML");
+  serve_cmd->add_option("-c,--config", serve.config_paths, "Istio YAML files or directories")->required();
+  serve_cmd->add_option("--admin", serve.admin_address, "admin address (HOST:PORT) serving /ready and /stats");
+  serve_cmd->add_option("--listen-ip", serve.listen_ip, "address Gateway ports bind to unless a server sets `bind`");
+  serve_cmd->add_option("--key-log", serve.key_log_path, "append TLS secrets in NSS key log format to this file");
+  serve_cmd->add_option("--drain-seconds", serve.drain_seconds, "longest drain after SIGTERM")
+      ->check(CLI::Range(0.0, 3600.0));
+  serve_cmd->add_option("--seed", serve.seed, "seed of the engine's random choices (0: from the OS)");
+  serve_cmd->add_option("--inbound", serve.inbound,
+                        "sidecar inbound listener HOST:PORT=LISTEN_PORT[/DETECTION_TIMEOUT] (repeatable)");
+  serve_cmd->add_flag("--no-access-log", [&serve](std::int64_t) { serve.access_log = false; }, "do not print access logs");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -31,5 +45,6 @@ int main(int argc, char** argv) {
     return code == 0 ? 0 : 2;
   }
   if (validate_cmd->parsed()) return gatesim::cli::run_validate(validate);
+  if (serve_cmd->parsed()) return gatesim::cli::run_serve(serve);
   return 2;
 }

@@ -30,7 +30,10 @@ class HttpPool::PooledConnection : public io::ConnectionCallbacks, public http::
  public:
   PooledConnection(HttpPool& pool) : pool_(pool) {}
   ~PooledConnection() override {
-    if (connection_ != nullptr && !closed_) connection_->reset();
+    if (connection_ != nullptr && !closed_) {
+      connection_->set_callbacks(nullptr);  // reset() reports synchronously; we are going away
+      connection_->reset();
+    }
   }
 
   void connect() {

@@ -43,7 +43,10 @@ TcpProxy::TcpProxy(io::Runtime& runtime, ByteStream& downstream, io::Address ups
 
 TcpProxy::~TcpProxy() {
   *alive_ = false;
-  if (upstream_ && !upstream_closed_) upstream_->connection().reset();
+  if (upstream_ && !upstream_closed_) {
+    upstream_->connection().set_callbacks(nullptr);  // reset() reports synchronously
+    upstream_->connection().reset();
+  }
 }
 
 void TcpProxy::start(std::string early_bytes) {

@@ -4,7 +4,7 @@
 # s_server). Usage: serve_integration_test.sh GATESIM SOURCE_DIR
 set -u
 gatesim=$1
-src=$2
+src=$(cd "$2" && pwd)
 certs=$src/examples/istio/certs
 here=$src/tests/integration
 tmp=$(mktemp -d)
@@ -37,14 +37,16 @@ wait_port() {
 }
 
 HTTP=$(free_port); HTTPS=$(free_port); MTLS=$(free_port); PASS=$(free_port); TCP=$(free_port); ADMIN=$(free_port)
-WEB_A=$(free_port); WEB_B=$(free_port); DB_TLS=$(free_port); ECHO=$(free_port)
+WEB_A=$(free_port); WEB_B=$(free_port); DB_TLS=$(free_port); ECHO=$(free_port); GREETER=$(free_port)
+SNIFF_FOREVER=$(free_port); SNIFF_200MS=$(free_port); SNIFF_HTTP=$(free_port)
 
 python3 "$here/backends.py" http "$WEB_A" web-a & pids+=($!)
 python3 "$here/backends.py" http "$WEB_B" web-b & pids+=($!)
 python3 "$here/backends.py" tcp-echo "$ECHO" & pids+=($!)
+python3 "$here/backends.py" server-first "$GREETER" & pids+=($!)
 openssl s_server -quiet -accept "$DB_TLS" -cert "$certs/db-example-com.pem" -key "$certs/db-example-com-key.pem" -www \
   >/dev/null 2>&1 & pids+=($!)
-for p in $WEB_A $WEB_B $ECHO $DB_TLS; do wait_port "$p"; done
+for p in $WEB_A $WEB_B $ECHO $DB_TLS $GREETER; do wait_port "$p"; done
 
 cat >"$tmp/gateway.yaml" <<YAML
 apiVersion: networking.istio.io/v1
@@ -138,13 +140,34 @@ spec:
   ports: [{number: 7, name: tcp, protocol: TCP}]
   resolution: STATIC
   endpoints: [{address: 127.0.0.1, ports: {tcp: $ECHO}}]
+---
+# Ports named without a protocol: a sidecar in front of them must detect it.
+apiVersion: networking.istio.io/v1
+kind: ServiceEntry
+metadata: {name: greeter, namespace: edge}
+spec:
+  hosts: [greeter.internal]
+  ports: [{number: 3307, name: data}]
+  resolution: STATIC
+  endpoints: [{address: 127.0.0.1, ports: {data: $GREETER}}]
+---
+apiVersion: networking.istio.io/v1
+kind: ServiceEntry
+metadata: {name: web-raw, namespace: edge}
+spec:
+  hosts: [web-raw.internal]
+  ports: [{number: 8081, name: web}]
+  resolution: STATIC
+  endpoints: [{address: 127.0.0.1, ports: {web: $WEB_A}}]
 YAML
 
 "$gatesim" serve -c "$tmp/gateway.yaml" --listen-ip 127.0.0.1 --admin "127.0.0.1:$ADMIN" --key-log "$tmp/keys.log" \
+  --inbound "greeter.internal:3307=$SNIFF_FOREVER" --inbound "greeter.internal:3307=$SNIFF_200MS/200ms" \
+  --inbound "web-raw.internal:8081=$SNIFF_HTTP" \
   >"$tmp/access.log" 2>"$tmp/serve.err" &
 serve_pid=$!
 pids+=($serve_pid)
-for p in $HTTP $HTTPS $MTLS $PASS $TCP $ADMIN; do wait_port "$p" || { cat "$tmp/serve.err"; exit 1; }; done
+for p in $HTTP $HTTPS $MTLS $PASS $TCP $ADMIN $SNIFF_FOREVER $SNIFF_200MS $SNIFF_HTTP; do wait_port "$p" || { cat "$tmp/serve.err"; exit 1; }; done
 
 resolve=(--resolve "shop.example.com:$HTTPS:127.0.0.1" --resolve "partners.example.com:$MTLS:127.0.0.1")
 
@@ -198,11 +221,37 @@ while True:
 print(data.decode())")
 check "TCP proxy echoes" "ping over tcp" "$out"
 
+# --- protocol detection on undeclared ports: a server-first protocol hangs with timeout 0,
+#     and works once the detection timeout falls back to TCP; a client-first HTTP request is
+#     detected and routed at once.
+greeting() {  # port, seconds to wait -> the first line the server sent, and when
+  python3 -c "
+import socket, time
+s = socket.create_connection(('127.0.0.1', $1), 2); s.settimeout($2)
+start = time.monotonic()
+try:
+    data = s.recv(100)
+    print(data.decode().strip(), round((time.monotonic() - start) * 1000))
+except socket.timeout:
+    print('no greeting')"
+}
+check "timeout 0: a server-first protocol hangs" "no greeting" "$(greeting "$SNIFF_FOREVER" 1)"
+out=$(greeting "$SNIFF_200MS" 3)
+check_contains "timeout 200ms: the greeting arrives after the fallback to TCP" "220 gatesim server-first greeting" "$out"
+waited=${out##* }
+checks=$((checks + 1)); [ "$waited" -ge 190 ] 2>/dev/null || fail "greeting came after ${waited} ms, before the 200 ms timeout"
+out=$(curl -s -H 'host: anything' -w '\n%{http_code}' "http://127.0.0.1:$SNIFF_HTTP/sniffed")
+check "HTTP detected on an undeclared port" "200" "$(tail -1 <<<"$out")"
+check_contains "detected HTTP reaches the service" '"path": "/sniffed"' "$out"
+
 # --- nghttp and h2load over TLS + h2
-out=$(nghttp -n -s "https://127.0.0.1:$HTTPS/" -H ':authority: shop.example.com' 2>&1)
-checks=$((checks + 1)); [ $? -eq 0 ] || fail "nghttp failed: $out"
-out=$(h2load -n 200 -c 2 -m 8 -H ':authority: shop.example.com' "https://127.0.0.1:$HTTPS/load" 2>&1)
-check_contains "h2load: all requests succeed" "200 succeeded, 0 failed" "$out"
+out=$(nghttp -v -H ':authority: shop.example.com' "http://127.0.0.1:$HTTP/nghttp" 2>&1)
+check_contains "nghttp (h2c prior knowledge) gets 200" ":status: 200" "$out"
+out=$(h2load -n 200 -c 2 -m 8 --connect-to "127.0.0.1:$HTTPS" "https://shop.example.com:$HTTPS/load" 2>&1)
+check_contains "h2load over TLS+h2: all requests succeed" "200 succeeded, 0 failed" "$out"
+check_contains "h2load negotiated h2" "Application protocol: h2" "$out"
+out=$(h2load -n 20 -c 1 "https://127.0.0.1:$HTTPS/no-sni" 2>&1)
+check_contains "no SNI and no catch-all server: every connection refused" "0 succeeded" "$out"
 
 # --- admin and logs
 check "admin /ready" "LIVE" "$(curl -s "http://127.0.0.1:$ADMIN/ready")"
