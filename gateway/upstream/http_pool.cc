@@ -1,5 +1,7 @@
 #include "gateway/upstream/http_pool.h"
 
+#include <algorithm>
+
 #include "gateway/http/codec_factory.h"
 
 namespace gatesim::upstream {
@@ -168,9 +170,11 @@ class HttpPool::PooledConnection : public io::ConnectionCallbacks, public http::
     if (codec_->wants_close()) broken_ = true;
     if (broken_) {
       if (connection_ != nullptr && !closed_) connection_->close();
-    } else if (pool_.idle_connections() > pool_.options_.max_idle_connections) {
+    } else if (pool_.idle_.size() >= pool_.options_.max_idle_connections) {
       broken_ = true;
       connection_->close();
+    } else {
+      pool_.make_idle(this);
     }
   }
 
@@ -227,11 +231,10 @@ std::unique_ptr<UpstreamRequest> HttpPool::start(const http::RequestHead& head, 
                                                  UpstreamResponseCallbacks& callbacks) {
   auto request = std::make_unique<Request>(callbacks, head, end_stream);
   PooledConnection* chosen = nullptr;
-  for (auto& c : connections_) {
-    if (c->idle()) {
-      chosen = c.get();
-      break;
-    }
+  while (chosen == nullptr && !idle_.empty()) {
+    PooledConnection* candidate = idle_.back();
+    idle_.pop_back();
+    if (candidate->idle()) chosen = candidate;  // it may have been closed while idle
   }
   if (chosen == nullptr) {
     connections_.push_back(std::make_unique<PooledConnection>(*this));
@@ -244,11 +247,14 @@ std::unique_ptr<UpstreamRequest> HttpPool::start(const http::RequestHead& head, 
 
 std::size_t HttpPool::idle_connections() const {
   std::size_t n = 0;
-  for (const auto& c : connections_) n += c->idle() ? 1 : 0;
+  for (const PooledConnection* c : idle_) n += c->idle() ? 1 : 0;
   return n;
 }
 
+void HttpPool::make_idle(PooledConnection* connection) { idle_.push_back(connection); }
+
 void HttpPool::retire(PooledConnection* connection) {
+  idle_.erase(std::remove(idle_.begin(), idle_.end(), connection), idle_.end());
   // Deferred: the connection's own callback is on the stack.
   std::weak_ptr<bool> alive = alive_;
   runtime_.defer([this, alive, connection] {

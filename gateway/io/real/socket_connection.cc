@@ -89,8 +89,11 @@ void SocketConnection::write(std::string_view bytes) {
     out_.erase(0, out_offset_);
     out_offset_ = 0;
   }
+  const bool was_empty = out_offset_ == out_.size();
   out_.append(bytes);
-  handle_write();
+  // Coalesce: everything written during this loop turn leaves in one send() when the loop
+  // gets back to the write event, instead of one system call per codec frame.
+  if (was_empty) event_active(write_event_, EV_WRITE, 0);
 }
 
 void SocketConnection::set_reading(bool enabled) {
