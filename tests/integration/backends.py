@@ -12,6 +12,7 @@ import socket
 import socketserver
 import sys
 import threading
+import time
 
 
 class EchoHandler(http.server.BaseHTTPRequestHandler):
@@ -31,6 +32,8 @@ class EchoHandler(http.server.BaseHTTPRequestHandler):
         status = 200
         if self.path.startswith("/status/"):
             status = int(self.path.split("/")[2])
+        if self.path.startswith("/delay/"):  # a slow request, for drain tests
+            time.sleep(int(self.path.split("/")[2]) / 1000)
         self.send_response(status)
         self.send_header("content-type", "application/json")
         self.send_header("content-length", str(len(payload)))

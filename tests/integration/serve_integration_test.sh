@@ -37,6 +37,7 @@ wait_port() {
 }
 
 HTTP=$(free_port); HTTPS=$(free_port); MTLS=$(free_port); PASS=$(free_port); TCP=$(free_port); ADMIN=$(free_port)
+AUTO=$(free_port)
 WEB_A=$(free_port); WEB_B=$(free_port); DB_TLS=$(free_port); ECHO=$(free_port); GREETER=$(free_port)
 SNIFF_FOREVER=$(free_port); SNIFF_200MS=$(free_port); SNIFF_HTTP=$(free_port)
 
@@ -62,16 +63,24 @@ spec:
     tls: {mode: SIMPLE, serverCertificate: $certs/wildcard-example-com.pem, privateKey: $certs/wildcard-example-com-key.pem}
   - port: {number: $MTLS, name: mtls, protocol: HTTPS}
     hosts: [partners.example.com]
-    tls:
-      mode: MUTUAL
-      serverCertificate: $certs/partners-example-com.pem
-      privateKey: $certs/partners-example-com-key.pem
-      caCertificates: $certs/ca.pem
+    tls: {mode: MUTUAL, credentialName: partners-cert}  # certificate, key and CA from a Secret
   - port: {number: $PASS, name: tls, protocol: TLS}
     hosts: [db.example.com]
     tls: {mode: PASSTHROUGH}
   - port: {number: $TCP, name: tcp, protocol: TCP}
     hosts: ["*"]
+  - port: {number: $AUTO, name: tls-auto, protocol: TLS}
+    hosts: ["*.internal"]
+    tls: {mode: AUTO_PASSTHROUGH}
+---
+apiVersion: v1
+kind: Secret
+metadata: {name: partners-cert, namespace: edge}
+type: kubernetes.io/tls
+data:
+  tls.crt: $(base64 -w0 "$certs/partners-example-com.pem")
+  tls.key: $(base64 -w0 "$certs/partners-example-com-key.pem")
+  ca.crt: $(base64 -w0 "$certs/ca.pem")
 ---
 apiVersion: networking.istio.io/v1
 kind: VirtualService
@@ -167,7 +176,7 @@ YAML
   >"$tmp/access.log" 2>"$tmp/serve.err" &
 serve_pid=$!
 pids+=($serve_pid)
-for p in $HTTP $HTTPS $MTLS $PASS $TCP $ADMIN $SNIFF_FOREVER $SNIFF_200MS $SNIFF_HTTP; do wait_port "$p" || { cat "$tmp/serve.err"; exit 1; }; done
+for p in $HTTP $HTTPS $MTLS $PASS $TCP $AUTO $ADMIN $SNIFF_FOREVER $SNIFF_200MS $SNIFF_HTTP; do wait_port "$p" || { cat "$tmp/serve.err"; exit 1; }; done
 
 resolve=(--resolve "shop.example.com:$HTTPS:127.0.0.1" --resolve "partners.example.com:$MTLS:127.0.0.1")
 
@@ -207,6 +216,11 @@ checks=$((checks + 1)); [ "$code" -ne 0 ] || fail "mTLS without a client certifi
 # --- TLS passthrough: the backend's own certificate, end to end
 sclient=$(echo | timeout 5 openssl s_client -connect "127.0.0.1:$PASS" -servername db.example.com 2>&1)
 check_contains "passthrough serves the backend's certificate" "CN = db.example.com" "$sclient"
+
+sclient=$(echo | timeout 5 openssl s_client -connect "127.0.0.1:$MTLS" -servername partners.example.com 2>&1)
+check_contains "the partners server presents its own certificate" "CN = partners.example.com" "$sclient"
+sclient=$(echo | timeout 5 openssl s_client -connect "127.0.0.1:$AUTO" -servername "outbound_.5432_._.db.internal" 2>&1)
+check_contains "AUTO_PASSTHROUGH routes by the cluster in the SNI" "CN = db.example.com" "$sclient"
 
 # --- opaque TCP
 out=$(python3 -c "
@@ -260,8 +274,15 @@ check_contains "access log records NR for the unknown host" "404 NR route_not_fo
 check_contains "access log records filter_chain_not_found" "NR filter_chain_not_found" "$(cat "$tmp/access.log")"
 check_contains "NSS key log written" "CLIENT_HANDSHAKE_TRAFFIC_SECRET" "$(cat "$tmp/keys.log")"
 
-# --- SIGTERM drains and exits 0
+# --- SIGTERM drains: /ready turns 503, a request in flight still completes, then exit 0
+curl -s -H 'host: shop.example.com' -w '\n%{http_code}' "http://127.0.0.1:$HTTP/delay/800" >"$tmp/slow.out" &
+slow=$!
+sleep 0.3
 kill -TERM "$serve_pid"
+sleep 0.2
+check "admin /ready while draining" "503" "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$ADMIN/ready")"
+wait "$slow"
+check "the request in flight during drain completes" "200" "$(tail -1 "$tmp/slow.out")"
 for _ in $(seq 1 100); do kill -0 "$serve_pid" 2>/dev/null || break; sleep 0.05; done
 wait "$serve_pid"
 check "serve exits 0 after SIGTERM" "0" "$?"
