@@ -122,7 +122,7 @@ void DownstreamConnection::choose_chain(const std::string& sni) {
   const auto context = engine_.tls_context_for(*chain_);
   if (context == nullptr) return refuse("-", "tls_context_unavailable");
   state_ = State::kTls;
-  tls_ = tls::TlsSession::accept(*context, *this);
+  tls_ = tls::TlsSession::server(*context, *this);
   std::string hello;
   hello.swap(inspected_);
   engine_.runtime().charge(io::Work::kTlsBytes, hello.size());

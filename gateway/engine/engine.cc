@@ -56,7 +56,7 @@ bool Engine::apply(std::shared_ptr<const config::Snapshot> snapshot, std::string
                         static_cast<std::uint16_t>(listener.port)};
     std::string why;
     const config::Listener* l = &listener;
-    auto handle = runtime_.listen(address, [this, l](std::unique_ptr<io::Connection> c) { accept(*l, std::move(c)); }, &why);
+    auto handle = runtime_.listen(address, [this, l](std::unique_ptr<io::Connection> c) { on_accepted(*l, std::move(c)); }, &why);
     if (handle == nullptr) {
       problem(why);
       continue;
@@ -77,7 +77,7 @@ std::shared_ptr<tls::ServerTlsContext> Engine::tls_context_for(const config::Fil
   return it == tls_contexts_.end() ? nullptr : it->second;
 }
 
-void Engine::accept(const config::Listener& listener, std::unique_ptr<io::Connection> connection) {
+void Engine::on_accepted(const config::Listener& listener, std::unique_ptr<io::Connection> connection) {
   if (draining_) {
     connection->close();
     return;

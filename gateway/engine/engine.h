@@ -61,7 +61,7 @@ class Engine {
   upstream::HttpPool& pool_for(const io::Address& endpoint);
 
  private:
-  void accept(const config::Listener& listener, std::unique_ptr<io::Connection> connection);
+  void on_accepted(const config::Listener& listener, std::unique_ptr<io::Connection> connection);
 
   io::Runtime& runtime_;
   EngineOptions options_;

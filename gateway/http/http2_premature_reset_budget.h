@@ -9,7 +9,7 @@ namespace gatesim::http {
 // SETTINGS_MAX_CONCURRENT_STREAMS.
 //
 // nghttp2 1.52 as patched by Debian has its own token bucket for this, refilled per second of
-// clock_gettime(CLOCK_MONOTONIC), which would make a simulated connection's fate depend on the
+// the monotonic clock, which would make a simulated connection's fate depend on the
 // wall clock. This budget replaces it with pure event counting, so the same bytes always get the
 // same verdict: a connection is cut when it has reset at least kMinPrematureResets streams early and
 // those are at least half of all the streams it opened (a client cancelling now and then, as gRPC

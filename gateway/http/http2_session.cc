@@ -29,7 +29,7 @@ Http2Session::Http2Session(const nghttp2_session_callbacks* callbacks, void* use
   // (CVE-2023-44487). Read from upstream lib/nghttp2_session.c, nghttp2_ratelim.c, nghttp2_time.c
   // at v1.57.0: the clock is read in exactly one place, session_update_stream_reset_ratelim(), which
   // runs for every RST_STREAM a *server* session accepts (stream id non-zero and not idle) while no
-  // GOAWAY has been submitted; it calls nghttp2_time_now_sec() (clock_gettime(CLOCK_MONOTONIC),
+  // GOAWAY has been submitted; it calls nghttp2_time_now_sec() (the monotonic clock,
   // falling back to time()) and nghttp2_ratelim_update(), which adds rate * elapsed_seconds tokens
   // (capped at burst), then drains one token; with none left it queues GOAWAY INTERNAL_ERROR.
   // With rate = 0 the refill adds nothing whatever the clock says, and with burst = UINT64_MAX the

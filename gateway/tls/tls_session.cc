@@ -35,13 +35,13 @@ TlsSession::~TlsSession() {
   SSL_free(ssl_);
 }
 
-std::unique_ptr<TlsSession> TlsSession::accept(const ServerTlsContext& context, TlsSessionCallbacks& callbacks) {
+std::unique_ptr<TlsSession> TlsSession::server(const ServerTlsContext& context, TlsSessionCallbacks& callbacks) {
   std::unique_ptr<TlsSession> session(new TlsSession(SSL_new(context.get()), callbacks));
   SSL_set_accept_state(session->ssl_);
   return session;
 }
 
-std::unique_ptr<TlsSession> TlsSession::connect(const ClientTlsContext& context, const std::string& sni,
+std::unique_ptr<TlsSession> TlsSession::client(const ClientTlsContext& context, const std::string& sni,
                                                 TlsSessionCallbacks& callbacks) {
   std::unique_ptr<TlsSession> session(new TlsSession(SSL_new(context.get()), callbacks));
   SSL* ssl = session->ssl_;

@@ -22,14 +22,14 @@ class TlsSessionCallbacks {
   virtual void on_tls_error(const std::string& reason) = 0;
 };
 
-// One TLS connection in OpenSSL over a pair of memory BIOs (DESIGN.md: never SSL_set_fd):
+// One TLS connection in OpenSSL over a pair of memory BIOs (DESIGN.md: never a socket fd):
 // ciphertext in through receive(), ciphertext out through take_output(), plaintext in both
 // directions through write() and on_plaintext(). No socket, no clock of its own.
 class TlsSession {
  public:
-  static std::unique_ptr<TlsSession> accept(const ServerTlsContext& context, TlsSessionCallbacks& callbacks);
+  static std::unique_ptr<TlsSession> server(const ServerTlsContext& context, TlsSessionCallbacks& callbacks);
   // `sni` is sent as server_name and, when the context verifies, checked against the certificate.
-  static std::unique_ptr<TlsSession> connect(const ClientTlsContext& context, const std::string& sni,
+  static std::unique_ptr<TlsSession> client(const ClientTlsContext& context, const std::string& sni,
                                              TlsSessionCallbacks& callbacks);
   ~TlsSession();
   TlsSession(const TlsSession&) = delete;

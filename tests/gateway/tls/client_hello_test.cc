@@ -13,7 +13,7 @@ std::string real_client_hello(const std::string& sni, std::vector<std::string> a
   std::string error;
   auto ctx = ClientTlsContext::create(options, &error);
   TlsEnd end;
-  auto session = TlsSession::connect(*ctx, sni, end);
+  auto session = TlsSession::client(*ctx, sni, end);
   return session->take_output();
 }
 

@@ -44,8 +44,8 @@ struct Handshake {
   TlsEnd client_end, server_end;
   std::unique_ptr<TlsSession> client, server;
   Handshake(const ServerTlsContext& s, const ClientTlsContext& c, const std::string& sni, std::size_t chunk = 0) {
-    server = TlsSession::accept(s, server_end);
-    client = TlsSession::connect(c, sni, client_end);
+    server = TlsSession::server(s, server_end);
+    client = TlsSession::client(c, sni, client_end);
     pump(*client, *server, chunk);
   }
 };
@@ -89,8 +89,8 @@ TEST_CASE("plaintext crosses in both directions, whole or one byte at a time", "
 TEST_CASE("plaintext written before the handshake is sent after it", "[tls]") {
   auto server = server_context(simple());
   TlsEnd client_end, server_end;
-  auto s = TlsSession::accept(*server, server_end);
-  auto c = TlsSession::connect(*client_context({}), "www.example.com", client_end);
+  auto s = TlsSession::server(*server, server_end);
+  auto c = TlsSession::client(*client_context({}), "www.example.com", client_end);
   c->write("early");
   pump(*c, *s);
   CHECK(server_end.plaintext == "early");
