@@ -1,0 +1,96 @@
+#include "sim/ns3/ns3_world.h"
+
+#include <ns3/config.h>
+#include <ns3/double.h>
+#include <ns3/internet-stack-helper.h>
+#include <ns3/ipv4-address-helper.h>
+#include <ns3/ipv4-global-routing-helper.h>
+#include <ns3/point-to-point-helper.h>
+#include <ns3/queue-size.h>
+#include <ns3/rng-seed-manager.h>
+#include <ns3/simulator.h>
+#include <ns3/string.h>
+#include <ns3/boolean.h>
+#include <ns3/uinteger.h>
+#include <ns3/nstime.h>
+
+#include <sstream>
+#include <stdexcept>
+
+namespace gatesim::sim {
+
+Ns3World::Ns3World(std::uint64_t seed) : seed_(seed) {
+  // ns-3's own random streams (error models, jitter) follow the scenario seed too.
+  ns3::RngSeedManager::SetSeed(static_cast<uint32_t>((seed % 4294967295ULL) + 1));
+  ns3::RngSeedManager::SetRun(1);
+  ns3::Config::SetDefault("ns3::TcpSocket::SegmentSize", ns3::UintegerValue(1448));
+  ns3::Config::SetDefault("ns3::TcpSocket::InitialCwnd", ns3::UintegerValue(10));
+  ns3::Config::SetDefault("ns3::TcpSocket::DelAckCount", ns3::UintegerValue(2));
+  ns3::Config::SetDefault("ns3::TcpSocket::DelAckTimeout", ns3::TimeValue(ns3::MilliSeconds(40)));
+  ns3::Config::SetDefault("ns3::TcpSocket::SndBufSize", ns3::UintegerValue(4 << 20));
+  ns3::Config::SetDefault("ns3::TcpSocket::RcvBufSize", ns3::UintegerValue(4 << 20));
+  ns3::Config::SetDefault("ns3::TcpSocketBase::MinRto", ns3::TimeValue(ns3::MilliSeconds(200)));
+  ns3::Config::SetDefault("ns3::TcpSocketBase::Sack", ns3::BooleanValue(true));
+  ns3::Config::SetDefault("ns3::TcpSocketBase::ClockGranularity", ns3::TimeValue(ns3::MilliSeconds(1)));
+}
+
+Ns3World::~Ns3World() {
+  for (auto& [name, n] : nodes_) n.runtime.reset();
+  ns3::Simulator::Destroy();
+}
+
+void Ns3World::add_node(const std::string& name) {
+  Node n;
+  n.node = ns3::CreateObject<ns3::Node>();
+  n.runtime = std::make_unique<Ns3Runtime>(n.node, seed_ ^ (std::hash<std::string>{}(name) * 0x9E3779B97F4A7C15ULL));
+  nodes_.emplace(name, std::move(n));
+}
+
+void Ns3World::add_link(const LinkSpec& link) {
+  ns3::PointToPointHelper p2p;
+  p2p.SetDeviceAttribute("DataRate", ns3::StringValue(link.rate));
+  p2p.SetChannelAttribute("Delay", ns3::TimeValue(ns3::NanoSeconds(link.delay.count())));
+  p2p.SetQueue("ns3::DropTailQueue", "MaxSize",
+               ns3::QueueSizeValue(ns3::QueueSize(std::to_string(link.queue_packets) + "p")));
+  if (finalized_) throw std::logic_error("links must be added before finalize()");
+  links_.emplace_back(link, p2p.Install(nodes_.at(link.a).node, nodes_.at(link.b).node));
+}
+
+void Ns3World::finalize() {
+  finalized_ = true;
+  for (auto& [name, n] : nodes_) ns3::InternetStackHelper().Install(n.node);  // std::map: name order
+  auto text = [](ns3::Ipv4Address a) {
+    std::ostringstream s;
+    a.Print(s);
+    return s.str();
+  };
+  for (std::size_t i = 0; i < links_.size(); ++i) {
+    const std::size_t number = i + 1;
+    ns3::Ipv4AddressHelper ipv4;
+    const std::string network = "10." + std::to_string(number / 256) + "." + std::to_string(number % 256) + ".0";
+    ipv4.SetBase(network.c_str(), "255.255.255.0");
+    ns3::Ipv4InterfaceContainer interfaces = ipv4.Assign(links_[i].second);
+    addresses_[{links_[i].first.a, links_[i].first.b}] = text(interfaces.GetAddress(0));
+    addresses_[{links_[i].first.b, links_[i].first.a}] = text(interfaces.GetAddress(1));
+  }
+  ns3::Ipv4GlobalRoutingHelper::PopulateRoutingTables();
+  // ns-3 initialises nodes, devices and queue discs in events at time 0; sending before they
+  // ran crashes the traffic-control layer. Run them now, so runtimes may open sockets at once.
+  ns3::Simulator::Stop(ns3::Seconds(0));
+  ns3::Simulator::Run();
+}
+
+std::string Ns3World::address_of(const std::string& node, const std::string& peer) const {
+  return addresses_.at({node, peer});
+}
+
+Ns3Runtime& Ns3World::runtime(const std::string& node) { return *nodes_.at(node).runtime; }
+
+void Ns3World::run_until(io::TimePoint until) {
+  ns3::Simulator::Stop(ns3::NanoSeconds(until.count()) - ns3::Simulator::Now());
+  ns3::Simulator::Run();
+}
+
+io::TimePoint Ns3World::now() const { return io::TimePoint(ns3::Simulator::Now().GetNanoSeconds()); }
+
+}  // namespace gatesim::sim

@@ -1,0 +1,64 @@
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <ns3/net-device-container.h>
+#include <ns3/node.h>
+#include <ns3/ptr.h>
+
+#include "gateway/io/runtime.h"
+#include "sim/ns3/ns3_runtime.h"
+
+namespace gatesim::sim {
+
+struct LinkSpec {
+  std::string a, b;             // node names
+  std::string rate = "1Gbps";   // ns-3 DataRate syntax
+  io::Duration delay = std::chrono::milliseconds(1);  // one way
+  std::uint32_t queue_packets = 1000;
+};
+
+// The simulated network: named nodes, point-to-point links, IPv4 addressing (one /24 per
+// link, 10.0.<link>.1 and .2), static global routes, and TCP configured like Linux rather
+// than ns-3's defaults (MSS 1448, minimum RTO 200 ms, initial window 10, SACK, delayed ACK
+// after 2 segments or 40 ms), without which latencies would be off by whole round trips.
+// One world per process at a time: ns-3's simulator is global.
+class Ns3World {
+ public:
+  explicit Ns3World(std::uint64_t seed);
+  ~Ns3World();
+  Ns3World(const Ns3World&) = delete;
+  Ns3World& operator=(const Ns3World&) = delete;
+
+  void add_node(const std::string& name);
+  void add_link(const LinkSpec& link);
+  // Call once after all links: computes routes.
+  void finalize();
+
+  // The address of `node` on its link towards `peer`.
+  std::string address_of(const std::string& node, const std::string& peer) const;
+  Ns3Runtime& runtime(const std::string& node);
+
+  // Runs the simulation until `until` (simulated) or no event remains.
+  void run_until(io::TimePoint until);
+  io::TimePoint now() const;
+
+ private:
+  struct Node {
+    ns3::Ptr<ns3::Node> node;
+    std::unique_ptr<Ns3Runtime> runtime;
+  };
+  std::uint64_t seed_;
+  std::map<std::string, Node> nodes_;
+  std::map<std::pair<std::string, std::string>, std::string> addresses_;
+  // Devices first, then the Internet stack, then addresses: ns-3's traffic-control layer
+  // only knows the devices present when the stack is installed.
+  std::vector<std::pair<LinkSpec, ns3::NetDeviceContainer>> links_;
+  bool finalized_ = false;
+};
+
+}  // namespace gatesim::sim
