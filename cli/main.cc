@@ -4,6 +4,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "cli/run_command.h"
 #include "cli/serve_command.h"
 #include "cli/validate_command.h"
 
@@ -37,6 +38,12 @@ int main(int argc, char** argv) {
                         "sidecar inbound listener HOST:PORT=LISTEN_PORT[/DETECTION_TIMEOUT] (repeatable)");
   serve_cmd->add_flag("--no-access-log", [&serve](std::int64_t) { serve.access_log = false; }, "do not print access logs");
 
+  gatesim::cli::RunOptions run;
+  CLI::App* run_cmd = app.add_subcommand("run", "Run a scenario in the simulator (ns-3) and summarise it");
+  run_cmd->add_option("scenario", run.scenario, "scenario YAML file")->required()->check(CLI::ExistingFile);
+  run_cmd->add_option("--seed", run.seed, "seed (default: the scenario's)");
+  run_cmd->add_option("--out", run.out_dir, "output folder (default: runs/<name>-<seed>)");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -46,5 +53,6 @@ int main(int argc, char** argv) {
   }
   if (validate_cmd->parsed()) return gatesim::cli::run_validate(validate);
   if (serve_cmd->parsed()) return gatesim::cli::run_serve(serve);
+  if (run_cmd->parsed()) return gatesim::cli::run_scenario_command(run);
   return 2;
 }

@@ -1,0 +1,43 @@
+#include "cli/run_command.h"
+
+#include <cstdio>
+#include <iostream>
+
+#include "sim/scenario/scenario_runner.h"
+
+namespace gatesim::cli {
+
+int run_scenario_command(const RunOptions& options) {
+  config::Diagnostics diagnostics;
+  const sim::Scenario scenario = sim::load_scenario(options.scenario, diagnostics);
+  if (diagnostics.has_errors()) {
+    for (const config::Diagnostic& d : diagnostics.items()) std::cerr << d.format() << "\n";
+    return 2;
+  }
+  const std::uint64_t seed = options.seed.value_or(scenario.seed);
+  const std::string out = options.out_dir.empty() ? "runs/" + scenario.name + "-" + std::to_string(seed) : options.out_dir;
+  const sim::RunResult result = sim::run_scenario(scenario, seed, out, diagnostics);
+  for (const config::Diagnostic& d : diagnostics.items()) {
+    if (d.severity != config::Severity::kInfo) std::cerr << d.format() << "\n";
+  }
+  if (!result.ok) return 2;
+  std::printf("scenario %s, seed %llu, %.3f s simulated, %llu simulator events\n", scenario.name.c_str(),
+              static_cast<unsigned long long>(seed), static_cast<double>(scenario.duration.count()) / 1e9,
+              static_cast<unsigned long long>(result.simulator_events));
+  std::printf("%-16s %8s %6s  %-28s %9s %9s %9s\n", "client", "requests", "conns", "statuses", "p50 ms", "p90 ms",
+              "p99 ms");
+  for (const sim::ClientSummary& c : result.clients) {
+    std::string statuses;
+    for (const auto& [code, count] : c.statuses) {
+      statuses += (statuses.empty() ? "" : " ") + (code == 0 ? std::string("error") : std::to_string(code)) + "x" +
+                  std::to_string(count);
+    }
+    std::printf("%-16s %8llu %6llu  %-28s %9.3f %9.3f %9.3f\n", c.name.c_str(),
+                static_cast<unsigned long long>(c.requests), static_cast<unsigned long long>(c.connections),
+                statuses.c_str(), c.p50_ms, c.p90_ms, c.p99_ms);
+  }
+  std::printf("trace %s/trace.jsonl sha256 %s\n", out.c_str(), result.trace_sha256.c_str());
+  return 0;
+}
+
+}  // namespace gatesim::cli

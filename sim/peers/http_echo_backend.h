@@ -1,0 +1,38 @@
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "gateway/io/runtime.h"
+
+namespace gatesim::sim {
+
+struct HttpEchoOptions {
+  int status = 200;
+  std::size_t body_bytes = 0;  // extra filler after the echo line
+  io::Duration delay{0};       // before answering, per request
+};
+
+// A scripted HTTP backend on any io::Runtime: HTTP/1.1 and h2c prior knowledge on one port;
+// answers each request with `status` and a body echoing what it received
+// ("<name> <METHOD> <authority><path>") plus `body_bytes` of filler, after `delay`.
+class HttpEchoBackend {
+ public:
+  HttpEchoBackend(io::Runtime& runtime, std::string name, HttpEchoOptions options);
+  ~HttpEchoBackend();
+  bool listen(const io::Address& address, std::string* error);
+  std::uint64_t requests() const { return requests_; }
+
+ private:
+  class Session;
+  io::Runtime& runtime_;
+  std::string name_;
+  HttpEchoOptions options_;
+  std::unique_ptr<io::Listener> listener_;
+  std::map<Session*, std::unique_ptr<Session>> sessions_;
+  std::uint64_t requests_ = 0;
+};
+
+}  // namespace gatesim::sim

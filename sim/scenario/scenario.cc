@@ -1,0 +1,155 @@
+#include "sim/scenario/scenario.h"
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "gateway/config/field_reader.h"
+#include "gateway/config/yaml_document_loader.h"
+
+namespace gatesim::sim {
+namespace {
+
+using config::Code;
+using config::FieldReader;
+
+std::optional<std::string> read_text(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+void parse_url(FieldReader& c, ScenarioClient& client) {
+  auto url = c.located_string("url", true);
+  if (!url) return;
+  const std::string& u = url->value;
+  const std::size_t scheme_end = u.find("://");
+  client.scheme = scheme_end == std::string::npos ? "" : u.substr(0, scheme_end);
+  if (client.scheme != "http" && client.scheme != "https") {
+    c.context().report(Code::kInvalidValue, url->origin, "url must start with http:// or https://");
+    return;
+  }
+  std::string rest = u.substr(scheme_end + 3);
+  rest = rest.substr(0, rest.find('/'));
+  const std::size_t colon = rest.find(':');
+  client.host = rest.substr(0, colon);
+  client.port = client.scheme == "https" ? 443 : 80;
+  if (colon != std::string::npos) {
+    const std::string port = rest.substr(colon + 1);
+    if (port.empty() || port.size() > 5 || port.find_first_not_of("0123456789") != std::string::npos ||
+        std::stoul(port) == 0 || std::stoul(port) > 65535) {
+      c.context().report(Code::kInvalidValue, url->origin, "\"" + port + "\" is not a port");
+      return;
+    }
+    client.port = static_cast<std::uint16_t>(std::stoul(port));
+  }
+  if (client.host.empty()) c.context().report(Code::kInvalidValue, url->origin, "url has no host");
+}
+
+}  // namespace
+
+Scenario load_scenario(const std::string& path, config::Diagnostics& diagnostics) {
+  Scenario scenario;
+  scenario.file = path;
+  std::vector<config::YamlDocument> documents;
+  config::YamlDocumentLoader loader(diagnostics);
+  if (!loader.load_path(path, [&](const config::YamlDocument& d) { documents.push_back(d); })) return scenario;
+  if (documents.empty()) return scenario;
+  const config::YamlDocument& doc = documents.front();
+  config::ParseContext context(diagnostics, doc.file, doc.line_offset);
+  context.set_resource("Scenario");
+  FieldReader root(context, doc.root, "");
+  if (!root.valid()) return scenario;
+  const std::filesystem::path base = std::filesystem::path(path).parent_path();
+  scenario.name = root.string("name").value_or(std::filesystem::path(path).stem().string());
+  scenario.seed = static_cast<std::uint64_t>(root.integer("seed", 0, 9007199254740991LL).value_or(1));
+  if (auto d = root.duration("duration")) scenario.duration = *d;
+  for (const auto& n : root.strings("nodes", true)) scenario.nodes.push_back(n.value);
+  auto known_node = [&](const config::LocatedString& name) {
+    for (const std::string& n : scenario.nodes) {
+      if (n == name.value) return true;
+    }
+    context.report(Code::kInvalidValue, name.origin, "\"" + name.value + "\" is not one of `nodes`");
+    return false;
+  };
+  root.objects("links", [&](FieldReader& l, std::size_t) {
+    LinkSpec link;
+    const auto between = l.strings("between", true);
+    if (between.size() != 2) {
+      context.report(Code::kInvalidValue, l.origin("between"), "a link is between exactly two nodes");
+      return;
+    }
+    if (!known_node(between[0]) || !known_node(between[1])) return;
+    link.a = between[0].value;
+    link.b = between[1].value;
+    link.rate = l.string("rate").value_or("1Gbps");
+    if (auto d = l.duration("delay")) link.delay = *d;
+    link.queue_packets = static_cast<std::uint32_t>(l.integer("queue", 1, 1000000).value_or(1000));
+    scenario.links.push_back(link);
+  }, true);
+  if (auto g = root.object("gateway", true)) {
+    if (auto node = g->located_string("node", true); node && known_node(*node)) scenario.gateway_node = node->value;
+    if (auto inline_config = g->string("config")) {
+      scenario.gateway_config = *inline_config;
+      scenario.gateway_config_name = path + "#gateway.config";
+    } else if (auto file = g->located_string("config_file")) {
+      const auto text = read_text(base / file->value);
+      if (!text) context.report(Code::kFileUnreadable, file->origin, "cannot read " + (base / file->value).string());
+      else scenario.gateway_config = *text;
+      scenario.gateway_config_name = (base / file->value).string();
+    } else {
+      context.report(Code::kMissingField, g->origin(), "gateway needs `config` or `config_file`");
+    }
+    g->finish();
+  }
+  if (auto dns = root.object("dns")) {
+    for (const auto& [host, node] : dns->string_map_view()) {
+      if (known_node(node)) scenario.dns[host] = node.value;
+    }
+    dns->finish();
+  }
+  root.objects("backends", [&](FieldReader& b, std::size_t) {
+    ScenarioBackend backend;
+    backend.name = b.string("name", true).value_or("");
+    if (auto node = b.located_string("node", true); node && known_node(*node)) backend.node = node->value;
+    backend.port = static_cast<std::uint16_t>(b.integer("port", 1, 65535).value_or(8080));
+    backend.options.status = static_cast<int>(b.integer("status", 100, 599).value_or(200));
+    backend.options.body_bytes = static_cast<std::size_t>(b.integer("body_bytes", 0, 1 << 30).value_or(0));
+    if (auto d = b.duration("delay")) backend.options.delay = *d;
+    scenario.backends.push_back(backend);
+  });
+  root.objects("clients", [&](FieldReader& c, std::size_t) {
+    ScenarioClient client;
+    client.name = c.string("name", true).value_or("");
+    if (auto node = c.located_string("node", true); node && known_node(*node)) client.node = node->value;
+    parse_url(c, client);
+    if (c.has("alpn")) {
+      client.alpn.clear();
+      for (const auto& a : c.strings("alpn")) client.alpn.push_back(a.value);
+    }
+    client.h2c = c.boolean("h2c").value_or(false);
+    if (auto ca = c.located_string("ca_file")) {
+      const auto text = read_text(base / ca->value);
+      if (!text) context.report(Code::kFileUnreadable, ca->origin, "cannot read " + (base / ca->value).string());
+      else client.ca_pem = *text;
+    }
+    if (!client.host.empty() && scenario.dns.count(client.host) == 0) {
+      context.report(Code::kInvalidValue, c.origin("url"), "host " + client.host + " has no `dns` entry");
+    }
+    c.objects("requests", [&](FieldReader& r, std::size_t) {
+      ScriptedRequest request;
+      if (auto at = r.duration("at")) request.at = *at;
+      request.method = r.string("method").value_or("GET");
+      request.path = r.string("path").value_or("/");
+      request.authority = r.string("authority").value_or("");
+      client.requests.push_back(request);
+    }, true);
+    scenario.clients.push_back(client);
+  });
+  root.finish();
+  return scenario;
+}
+
+}  // namespace gatesim::sim

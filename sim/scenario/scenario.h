@@ -1,0 +1,71 @@
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "gateway/config/diagnostic.h"
+#include "sim/ns3/ns3_world.h"
+#include "sim/peers/http_client.h"
+#include "sim/peers/http_echo_backend.h"
+
+namespace gatesim::sim {
+
+// The minimal scenario format of the simulator issue (the scenarios issue completes it):
+//
+//   name: two-hosts-one-connection
+//   seed: 1
+//   duration: 10s
+//   nodes: [client, gateway, backend]
+//   links:
+//   - {between: [client, gateway], rate: 100Mbps, delay: 10ms, queue: 1000}
+//   gateway: {node: gateway, config: "<Istio YAML>"}   # or config_file: path
+//   dns: {shop.example.com: gateway}
+//   backends:
+//   - {name: web, node: backend, port: 8080, status: 200, body_bytes: 0, delay: 0ms}
+//   clients:
+//   - name: c1
+//     node: client
+//     url: https://shop.example.com/      # http, https; port optional
+//     alpn: [h2, http/1.1]                # https only
+//     h2c: false                          # http only
+//     ca_file: ../examples/istio/certs/ca.pem
+//     requests: [{at: 0s, path: /a}, {at: 100ms, path: /b, method: POST, authority: other.example.com}]
+//
+// In the gateway configuration, {{ip:NODE}} stands for NODE's address.
+struct ScenarioBackend {
+  std::string name, node;
+  std::uint16_t port = 8080;
+  HttpEchoOptions options;
+};
+
+struct ScenarioClient {
+  std::string name, node;
+  std::string scheme, host;
+  std::uint16_t port = 0;
+  std::vector<std::string> alpn{"h2", "http/1.1"};
+  bool h2c = false;
+  std::string ca_pem;
+  std::vector<ScriptedRequest> requests;
+};
+
+struct Scenario {
+  std::string file;
+  std::string name;
+  std::uint64_t seed = 1;
+  io::Duration duration = std::chrono::seconds(10);
+  std::vector<std::string> nodes;
+  std::vector<LinkSpec> links;
+  std::string gateway_node;
+  std::string gateway_config;  // Istio YAML with {{ip:NODE}} placeholders
+  std::string gateway_config_name;
+  std::map<std::string, std::string> dns;  // host -> node
+  std::vector<ScenarioBackend> backends;
+  std::vector<ScenarioClient> clients;
+};
+
+// Reads a scenario; problems are diagnostics with file:line:col and field path.
+Scenario load_scenario(const std::string& path, config::Diagnostics& diagnostics);
+
+}  // namespace gatesim::sim

@@ -1,0 +1,189 @@
+#include "sim/scenario/scenario_runner.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+
+#include <nlohmann/json.hpp>
+#include <ns3/simulator.h>
+#include <openssl/evp.h>
+
+#include "gateway/config/config_pipeline.h"
+#include "gateway/engine/engine.h"
+#include "sim/core/deterministic_tls_random.h"
+
+namespace gatesim::sim {
+namespace {
+
+std::int64_t ns(io::Duration d) { return d.count(); }
+
+std::string sha256(const std::string& text) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned length = 0;
+  EVP_Digest(text.data(), text.size(), digest, &length, EVP_sha256(), nullptr);
+  static const char hex[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned i = 0; i < length; ++i) {
+    out += hex[digest[i] >> 4];
+    out += hex[digest[i] & 15];
+  }
+  return out;
+}
+
+double percentile(std::vector<double> values, double p) {
+  if (values.empty()) return 0;
+  std::sort(values.begin(), values.end());
+  const std::size_t index = static_cast<std::size_t>(p * static_cast<double>(values.size() - 1) + 0.5);
+  return values[std::min(index, values.size() - 1)];
+}
+
+// The address a node is reached at: its side of the link towards the gateway, else of its
+// first link.
+std::string ip_of(const Scenario& s, const Ns3World& world, const std::string& node) {
+  for (const LinkSpec& l : s.links) {
+    if ((l.a == node && l.b == s.gateway_node) || (l.b == node && l.a == s.gateway_node)) {
+      return world.address_of(node, node == l.a ? l.b : l.a);
+    }
+  }
+  for (const LinkSpec& l : s.links) {
+    if (l.a == node || l.b == node) return world.address_of(node, node == l.a ? l.b : l.a);
+  }
+  return "";
+}
+
+}  // namespace
+
+RunResult run_scenario(const Scenario& scenario, std::uint64_t seed, const std::string& out_dir,
+                       config::Diagnostics& diagnostics) {
+  RunResult result;
+  install_deterministic_tls_random(seed);
+  Ns3World world(seed);
+  for (const std::string& n : scenario.nodes) world.add_node(n);
+  for (const LinkSpec& l : scenario.links) world.add_link(l);
+  world.finalize();
+
+  std::string gateway_yaml = scenario.gateway_config;
+  for (const std::string& n : scenario.nodes) {
+    const std::string placeholder = "{{ip:" + n + "}}";
+    for (std::size_t at = gateway_yaml.find(placeholder); at != std::string::npos; at = gateway_yaml.find(placeholder)) {
+      gateway_yaml.replace(at, placeholder.size(), ip_of(scenario, world, n));
+    }
+  }
+  const config::PipelineResult config =
+      config::run_config_pipeline_on_text(gateway_yaml, scenario.gateway_config_name);
+  for (const config::Diagnostic& d : config.diagnostics.items()) diagnostics.add(d);
+  if (config.diagnostics.has_errors()) return result;
+
+  std::vector<std::string> trace;
+  auto event = [&](nlohmann::json e) {
+    e["t_ns"] = ns(world.now());
+    trace.push_back(e.dump());
+  };
+
+  engine::EngineOptions options;
+  options.access_log = [&](const engine::AccessLogEntry& e) {
+    result.access_log.push_back(e);
+    event({{"type", "gateway"}, {"protocol", e.protocol}, {"method", e.method}, {"path", e.path},
+           {"authority", e.authority}, {"code", e.response_code}, {"flags", e.response_flags},
+           {"details", e.details}, {"upstream", e.upstream_host}, {"cluster", e.upstream_cluster},
+           {"downstream", e.downstream_remote}, {"sni", e.requested_server_name},
+           {"duration_ns", ns(e.duration)}});
+  };
+  options.key_log = [&](const std::string& line) { result.key_log += line + "\n"; };
+  engine::Engine gateway(world.runtime(scenario.gateway_node), options);
+  std::string problems;
+  if (!gateway.apply(config.snapshot, &problems)) {
+    diagnostics.add(config::Code::kInvalidValue, config::Origin{{scenario.file, 0, 0}, "gateway"}, "Scenario",
+                    "the gateway could not start: " + problems);
+    return result;
+  }
+
+  std::vector<std::unique_ptr<HttpEchoBackend>> backends;
+  for (const ScenarioBackend& b : scenario.backends) {
+    backends.push_back(std::make_unique<HttpEchoBackend>(world.runtime(b.node), b.name, b.options));
+    std::string why;
+    if (!backends.back()->listen({"0.0.0.0", b.port}, &why)) {
+      diagnostics.add(config::Code::kInvalidValue, config::Origin{{scenario.file, 0, 0}, "backends"}, "Scenario",
+                      "backend " + b.name + ": " + why);
+      return result;
+    }
+  }
+
+  std::vector<std::unique_ptr<HttpClient>> clients;
+  for (const ScenarioClient& c : scenario.clients) {
+    HttpTarget target;
+    target.host = c.host;
+    target.address = {ip_of(scenario, world, scenario.dns.at(c.host)), c.port};
+    target.tls = c.scheme == "https";
+    target.alpn = c.alpn;
+    target.ca_pem = c.ca_pem;
+    target.h2c = c.h2c;
+    clients.push_back(std::make_unique<HttpClient>(world.runtime(c.node), c.name, target, c.requests));
+    clients.back()->on_outcome = [&](const RequestOutcome& o) {
+      result.requests.push_back(o);
+      event({{"type", "response"}, {"client", o.client}, {"connection", o.connection}, {"method", o.method},
+             {"path", o.path}, {"authority", o.authority}, {"protocol", o.protocol}, {"status", o.status},
+             {"error", o.error}, {"start_ns", ns(o.start)}, {"end_ns", ns(o.end)}, {"body_bytes", o.body_bytes}});
+    };
+    clients.back()->on_tls = [&](const TlsOutcome& t) {
+      result.tls.push_back(t);
+      event({{"type", "tls"}, {"client", t.client}, {"connection", t.connection}, {"sni", t.sni}, {"alpn", t.alpn},
+             {"version", t.version}, {"certificate", t.certificate_subject}, {"error", t.error}});
+    };
+    clients.back()->start();
+  }
+
+  world.run_until(scenario.duration);
+  result.simulator_events = ns3::Simulator::GetEventCount();
+  clients.clear();
+  backends.clear();
+
+  for (const std::string& line : trace) result.trace += line + "\n";
+  result.trace_sha256 = sha256(result.trace);
+  result.key_log_sha256 = sha256(result.key_log);
+  for (const ScenarioClient& c : scenario.clients) {
+    ClientSummary summary;
+    summary.name = c.name;
+    std::vector<double> latencies;
+    std::uint64_t max_connection = 0;
+    for (const RequestOutcome& o : result.requests) {
+      if (o.client != c.name) continue;
+      ++summary.requests;
+      ++summary.statuses[o.status];
+      max_connection = std::max(max_connection, o.connection);
+      if (o.status != 0) latencies.push_back(static_cast<double>(ns(o.end - o.start)) / 1e6);
+    }
+    summary.connections = max_connection;
+    summary.p50_ms = percentile(latencies, 0.50);
+    summary.p90_ms = percentile(latencies, 0.90);
+    summary.p99_ms = percentile(latencies, 0.99);
+    result.clients.push_back(summary);
+  }
+  result.ok = true;
+  if (!out_dir.empty()) {
+    std::filesystem::create_directories(out_dir);
+    std::ofstream(std::filesystem::path(out_dir) / "trace.jsonl") << result.trace;
+    std::ofstream(std::filesystem::path(out_dir) / "keylog.txt") << result.key_log;
+    std::ofstream(std::filesystem::path(out_dir) / "summary.json") << summary_json(scenario, seed, result);
+  }
+  return result;
+}
+
+std::string summary_json(const Scenario& scenario, std::uint64_t seed, const RunResult& result) {
+  nlohmann::json j;
+  j["scenario"] = scenario.name;
+  j["seed"] = seed;
+  j["duration_ns"] = ns(scenario.duration);
+  j["trace_sha256"] = result.trace_sha256;
+  j["keylog_sha256"] = result.key_log_sha256;
+  j["simulator_events"] = result.simulator_events;
+  for (const ClientSummary& c : result.clients) {
+    nlohmann::json statuses;
+    for (const auto& [code, count] : c.statuses) statuses[std::to_string(code)] = count;
+    j["clients"].push_back({{"name", c.name}, {"requests", c.requests}, {"connections", c.connections},
+                            {"statuses", statuses}, {"p50_ms", c.p50_ms}, {"p90_ms", c.p90_ms}, {"p99_ms", c.p99_ms}});
+  }
+  return j.dump(2) + "\n";
+}
+
+}  // namespace gatesim::sim

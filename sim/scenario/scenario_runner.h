@@ -1,0 +1,43 @@
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "gateway/engine/engine_options.h"
+#include "sim/peers/http_client.h"
+#include "sim/scenario/scenario.h"
+
+namespace gatesim::sim {
+
+struct ClientSummary {
+  std::string name;
+  std::uint64_t requests = 0;
+  std::map<int, std::uint64_t> statuses;  // 0: no response
+  std::uint64_t connections = 0;
+  double p50_ms = 0, p90_ms = 0, p99_ms = 0;  // simulated latency of answered requests
+};
+
+struct RunResult {
+  bool ok = false;  // false: the scenario could not run (see diagnostics)
+  std::vector<RequestOutcome> requests;
+  std::vector<TlsOutcome> tls;
+  std::vector<engine::AccessLogEntry> access_log;
+  std::vector<ClientSummary> clients;
+  std::string trace;         // trace.jsonl content
+  std::string key_log;       // NSS key log of every TLS session
+  std::string trace_sha256;  // of `trace`
+  std::string key_log_sha256;
+  std::uint64_t simulator_events = 0;
+};
+
+// Runs a scenario to its duration in ns-3 with the real engine on the gateway node, from
+// `seed`: same scenario and seed, same trace, byte for byte. Writes trace.jsonl, keylog.txt
+// and summary.json into `out_dir` when it is not empty.
+RunResult run_scenario(const Scenario& scenario, std::uint64_t seed, const std::string& out_dir,
+                       config::Diagnostics& diagnostics);
+
+std::string summary_json(const Scenario& scenario, std::uint64_t seed, const RunResult& result);
+
+}  // namespace gatesim::sim
