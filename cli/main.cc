@@ -43,6 +43,7 @@ int main(int argc, char** argv) {
   run_cmd->add_option("scenario", run.scenario, "scenario YAML file")->required()->check(CLI::ExistingFile);
   run_cmd->add_option("--seed", run.seed, "seed (default: the scenario's)");
   run_cmd->add_option("--out", run.out_dir, "output folder (default: runs/<name>-<seed>)");
+  run_cmd->add_flag("--pcap", run.pcap, "write a pcap per link end (Wireshark decrypts TLS with keylog.txt)");
 
   try {
     app.parse(argc, argv);

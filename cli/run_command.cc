@@ -16,7 +16,7 @@ int run_scenario_command(const RunOptions& options) {
   }
   const std::uint64_t seed = options.seed.value_or(scenario.seed);
   const std::string out = options.out_dir.empty() ? "runs/" + scenario.name + "-" + std::to_string(seed) : options.out_dir;
-  const sim::RunResult result = sim::run_scenario(scenario, seed, out, diagnostics);
+  const sim::RunResult result = sim::run_scenario(scenario, seed, out, diagnostics, options.pcap);
   for (const config::Diagnostic& d : diagnostics.items()) {
     if (d.severity != config::Severity::kInfo) std::cerr << d.format() << "\n";
   }

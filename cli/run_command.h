@@ -10,6 +10,7 @@ struct RunOptions {
   std::string scenario;
   std::optional<std::uint64_t> seed;  // default: the scenario's
   std::string out_dir;                // default: runs/<scenario name>-<seed>
+  bool pcap = false;                  // a capture per link end, decryptable with keylog.txt
 };
 
 // Runs a scenario in the simulator and prints a summary per client.

@@ -11,6 +11,8 @@
 #include <ns3/simulator.h>
 #include <ns3/string.h>
 #include <ns3/boolean.h>
+#include <ns3/error-model.h>
+#include <ns3/pointer.h>
 #include <ns3/uinteger.h>
 #include <ns3/nstime.h>
 
@@ -26,6 +28,7 @@ Ns3World::Ns3World(std::uint64_t seed) : seed_(seed) {
   ns3::Config::SetDefault("ns3::TcpSocket::SegmentSize", ns3::UintegerValue(1448));
   ns3::Config::SetDefault("ns3::TcpSocket::InitialCwnd", ns3::UintegerValue(10));
   ns3::Config::SetDefault("ns3::TcpSocket::DelAckCount", ns3::UintegerValue(2));
+  ns3::Config::SetDefault("ns3::TcpSocket::ConnTimeout", ns3::TimeValue(ns3::Seconds(1)));  // Linux's SYN RTO
   ns3::Config::SetDefault("ns3::TcpSocket::DelAckTimeout", ns3::TimeValue(ns3::MilliSeconds(40)));
   ns3::Config::SetDefault("ns3::TcpSocket::SndBufSize", ns3::UintegerValue(4 << 20));
   ns3::Config::SetDefault("ns3::TcpSocket::RcvBufSize", ns3::UintegerValue(4 << 20));
@@ -42,7 +45,10 @@ Ns3World::~Ns3World() {
 void Ns3World::add_node(const std::string& name) {
   Node n;
   n.node = ns3::CreateObject<ns3::Node>();
-  n.runtime = std::make_unique<Ns3Runtime>(n.node, seed_ ^ (std::hash<std::string>{}(name) * 0x9E3779B97F4A7C15ULL));
+  // FNV-1a of the name: a node's stream depends on the seed and its name only, on any platform.
+  std::uint64_t h = 1469598103934665603ULL;
+  for (unsigned char c : name) h = (h ^ c) * 1099511628211ULL;
+  n.runtime = std::make_unique<Ns3Runtime>(n.node, seed_ ^ h);
   nodes_.emplace(name, std::move(n));
 }
 
@@ -54,6 +60,42 @@ void Ns3World::add_link(const LinkSpec& link) {
                ns3::QueueSizeValue(ns3::QueueSize(std::to_string(link.queue_packets) + "p")));
   if (finalized_) throw std::logic_error("links must be added before finalize()");
   links_.emplace_back(link, p2p.Install(nodes_.at(link.a).node, nodes_.at(link.b).node));
+  if (link.loss > 0) apply_loss(links_.back().second, link.loss);
+}
+
+void Ns3World::apply_loss(ns3::NetDeviceContainer& devices, double rate) {
+  for (std::uint32_t i = 0; i < devices.GetN(); ++i) {
+    ns3::Ptr<ns3::RateErrorModel> model = ns3::CreateObject<ns3::RateErrorModel>();
+    model->SetUnit(ns3::RateErrorModel::ERROR_UNIT_PACKET);
+    model->SetRate(rate);
+    devices.Get(i)->SetAttribute("ReceiveErrorModel", ns3::PointerValue(model));
+  }
+}
+
+std::pair<LinkSpec, ns3::NetDeviceContainer>& Ns3World::link_between(const std::string& a, const std::string& b) {
+  for (auto& link : links_) {
+    if ((link.first.a == a && link.first.b == b) || (link.first.a == b && link.first.b == a)) return link;
+  }
+  throw std::out_of_range("no link between " + a + " and " + b);
+}
+
+void Ns3World::set_link_down(const std::string& a, const std::string& b, bool down) {
+  auto& link = link_between(a, b);
+  apply_loss(link.second, down ? 1.0 : link.first.loss);
+}
+
+void Ns3World::set_link_loss(const std::string& a, const std::string& b, double loss) {
+  auto& link = link_between(a, b);
+  link.first.loss = loss;
+  apply_loss(link.second, loss);
+}
+
+void Ns3World::enable_pcap(const std::string& directory) {
+  ns3::PointToPointHelper p2p;
+  for (auto& [spec, devices] : links_) {
+    p2p.EnablePcap(directory + "/" + spec.a + "-" + spec.b + "-" + spec.a + ".pcap", devices.Get(0), false, true);
+    p2p.EnablePcap(directory + "/" + spec.a + "-" + spec.b + "-" + spec.b + ".pcap", devices.Get(1), false, true);
+  }
 }
 
 void Ns3World::finalize() {

@@ -20,12 +20,14 @@ struct LinkSpec {
   std::string rate = "1Gbps";   // ns-3 DataRate syntax
   io::Duration delay = std::chrono::milliseconds(1);  // one way
   std::uint32_t queue_packets = 1000;
+  double loss = 0;  // packet loss probability on each direction (seeded, per packet)
 };
 
 // The simulated network: named nodes, point-to-point links, IPv4 addressing (one /24 per
 // link, 10.0.<link>.1 and .2), static global routes, and TCP configured like Linux rather
 // than ns-3's defaults (MSS 1448, minimum RTO 200 ms, initial window 10, SACK, delayed ACK
-// after 2 segments or 40 ms), without which latencies would be off by whole round trips.
+// after 2 segments or 40 ms, SYN retransmitted after 1 s), without which latencies would be
+// off by whole round trips.
 // One world per process at a time: ns-3's simulator is global.
 class Ns3World {
  public:
@@ -38,6 +40,12 @@ class Ns3World {
   void add_link(const LinkSpec& link);
   // Call once after all links: computes routes.
   void finalize();
+
+  // A capture per link end ("<dir>/<a>-<b>-<node>.pcap"), in simulated time; call before running.
+  void enable_pcap(const std::string& directory);
+  // Partition or heal a link at once (both directions drop every packet while down).
+  void set_link_down(const std::string& a, const std::string& b, bool down);
+  void set_link_loss(const std::string& a, const std::string& b, double loss);
 
   // The address of `node` on its link towards `peer`.
   std::string address_of(const std::string& node, const std::string& peer) const;
@@ -58,6 +66,8 @@ class Ns3World {
   // Devices first, then the Internet stack, then addresses: ns-3's traffic-control layer
   // only knows the devices present when the stack is installed.
   std::vector<std::pair<LinkSpec, ns3::NetDeviceContainer>> links_;
+  std::pair<LinkSpec, ns3::NetDeviceContainer>& link_between(const std::string& a, const std::string& b);
+  void apply_loss(ns3::NetDeviceContainer& devices, double rate);
   bool finalized_ = false;
 };
 

@@ -1,5 +1,7 @@
 #include "sim/peers/http_client.h"
 
+#include <algorithm>
+
 #include <openssl/x509.h>
 
 #include "gateway/http/codec_factory.h"
@@ -36,6 +38,7 @@ class HttpClient::Connection : public io::ConnectionCallbacks,
     head.scheme = client_.target_.tls ? "https" : "http";
     head.headers.push_back({"user-agent", "gatesim-client/" + client_.name_});
     const http::StreamId id = codec_->send_request_head(head, true);
+    index_[id] = index;
     RequestOutcome& o = in_flight_[id];
     o.client = client_.name_;
     o.connection = number_;
@@ -157,7 +160,7 @@ class HttpClient::Connection : public io::ConnectionCallbacks,
     in_flight_.erase(it);
     o.error = error;
     o.end = client_.runtime_.now();
-    if (client_.on_outcome) client_.on_outcome(o);
+    client_.report(o, index_[id]);
     client_.pump();
   }
 
@@ -166,7 +169,7 @@ class HttpClient::Connection : public io::ConnectionCallbacks,
     for (auto& [id, o] : open) {
       o.error = error;
       o.end = client_.runtime_.now();
-      if (client_.on_outcome) client_.on_outcome(o);
+      client_.report(o, index_[id]);
     }
   }
 
@@ -177,6 +180,7 @@ class HttpClient::Connection : public io::ConnectionCallbacks,
   std::unique_ptr<tls::TlsSession> tls_;
   std::unique_ptr<http::ClientCodec> codec_;
   std::map<http::StreamId, RequestOutcome> in_flight_;
+  std::map<http::StreamId, std::size_t> index_;  // stream -> script entry
   std::string connect_error_;
   bool closed_ = false;
 };
@@ -199,12 +203,45 @@ HttpClient::~HttpClient() {
 }
 
 void HttpClient::start() {
+  done_.assign(script_.size(), false);
   for (std::size_t i = 0; i < script_.size(); ++i) {
     std::weak_ptr<bool> alive = alive_;
     runtime_.schedule(script_[i].at, [this, i, alive] {
       if (!alive.expired()) issue(i);
     });
+    if (script_[i].timeout.count() > 0) {
+      runtime_.schedule(script_[i].at + script_[i].timeout, [this, i, alive] {
+        if (!alive.expired()) time_out(i);
+      });
+    }
   }
+}
+
+void HttpClient::report(RequestOutcome outcome, std::size_t index) {
+  if (index < done_.size()) {
+    if (done_[index]) return;  // already timed out
+    done_[index] = true;
+  }
+  if (on_outcome) on_outcome(outcome);
+}
+
+void HttpClient::time_out(std::size_t index) {
+  if (done_[index]) return;
+  RequestOutcome o;
+  o.client = name_;
+  o.method = script_[index].method;
+  o.path = script_[index].path;
+  o.authority = script_[index].authority.empty() ? target_.host : script_[index].authority;
+  o.start = script_[index].at;
+  o.end = runtime_.now();
+  o.error = "timeout";
+  const auto waiting = std::find(waiting_.begin(), waiting_.end(), index);
+  const bool in_flight = waiting == waiting_.end() && connection_ != nullptr;
+  if (!in_flight && waiting != waiting_.end()) waiting_.erase(waiting);
+  if (in_flight) o.connection = connection_->number_;
+  report(o, index);
+  // A request abandoned mid-exchange leaves the connection in an unknown state: drop it.
+  if (in_flight && connection_->connection_ && !connection_->closed_) connection_->connection_->close();
 }
 
 void HttpClient::issue(std::size_t index) {
@@ -241,7 +278,7 @@ void HttpClient::connection_closed(Connection* connection) {
       o.authority = script_[index].authority.empty() ? target_.host : script_[index].authority;
       o.start = o.end = runtime_.now();
       o.error = connection->connect_error_;
-      if (on_outcome) on_outcome(o);
+      report(o, index);
     }
   }
   std::weak_ptr<bool> alive = alive_;

@@ -19,6 +19,7 @@ struct ScriptedRequest {
   std::string method = "GET";
   std::string path = "/";
   std::string authority;  // Host / :authority; defaults to the target host
+  io::Duration timeout{0};  // 0: wait as long as TCP does
 };
 
 struct HttpTarget {
@@ -65,6 +66,8 @@ class HttpClient {
   void issue(std::size_t index);
   void pump();
   void connection_closed(Connection* connection);
+  void time_out(std::size_t index);
+  void report(RequestOutcome outcome, std::size_t index);
 
   io::Runtime& runtime_;
   std::string name_;
@@ -75,6 +78,7 @@ class HttpClient {
   std::unique_ptr<Connection> connection_;
   std::vector<std::unique_ptr<Connection>> retired_;
   std::uint64_t connections_ = 0;
+  std::vector<bool> done_;  // per script entry: its outcome was reported
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 

@@ -87,6 +87,7 @@ Scenario load_scenario(const std::string& path, config::Diagnostics& diagnostics
     link.rate = l.string("rate").value_or("1Gbps");
     if (auto d = l.duration("delay")) link.delay = *d;
     link.queue_packets = static_cast<std::uint32_t>(l.integer("queue", 1, 1000000).value_or(1000));
+    link.loss = l.number("loss", 0.0, 1.0).value_or(0.0);
     scenario.links.push_back(link);
   }, true);
   if (auto g = root.object("gateway", true)) {
@@ -144,9 +145,36 @@ Scenario load_scenario(const std::string& path, config::Diagnostics& diagnostics
       request.method = r.string("method").value_or("GET");
       request.path = r.string("path").value_or("/");
       request.authority = r.string("authority").value_or("");
+      if (auto t = r.duration("timeout")) request.timeout = *t;
       client.requests.push_back(request);
     }, true);
     scenario.clients.push_back(client);
+  });
+  root.objects("faults", [&](FieldReader& f, std::size_t) {
+    ScenarioFault fault;
+    if (auto at = f.duration("at")) fault.at = *at;
+    const auto link = f.strings("link", true);
+    if (link.size() != 2 || !known_node(link[0]) || !known_node(link[1])) {
+      if (link.size() != 2) context.report(Code::kInvalidValue, f.origin("link"), "a fault names a link by its two nodes");
+      return;
+    }
+    bool exists = false;
+    for (const LinkSpec& l : scenario.links) {
+      exists = exists || (l.a == link[0].value && l.b == link[1].value) || (l.a == link[1].value && l.b == link[0].value);
+    }
+    if (!exists) {
+      context.report(Code::kInvalidValue, f.origin("link"), "no link between " + link[0].value + " and " + link[1].value);
+      return;
+    }
+    fault.a = link[0].value;
+    fault.b = link[1].value;
+    using Action = ScenarioFault::Action;
+    fault.action = f.enumeration("action", std::vector<std::pair<std::string_view, Action>>{
+                                               {"down", Action::kDown}, {"up", Action::kUp}, {"loss", Action::kLoss}},
+                                 true)
+                       .value_or(Action::kDown);
+    fault.loss = f.number("loss", 0.0, 1.0).value_or(0.0);
+    scenario.faults.push_back(fault);
   });
   root.finish();
   return scenario;

@@ -19,7 +19,8 @@ namespace gatesim::sim {
 //   duration: 10s
 //   nodes: [client, gateway, backend]
 //   links:
-//   - {between: [client, gateway], rate: 100Mbps, delay: 10ms, queue: 1000}
+//   - {between: [client, gateway], rate: 100Mbps, delay: 10ms, queue: 1000, loss: 0.01}
+//   faults: [{at: 1s, link: [client, gateway], action: down}, {at: 3s, link: [...], action: up}]
 //   gateway: {node: gateway, config: "<Istio YAML>"}   # or config_file: path
 //   dns: {shop.example.com: gateway}
 //   backends:
@@ -31,7 +32,7 @@ namespace gatesim::sim {
 //     alpn: [h2, http/1.1]                # https only
 //     h2c: false                          # http only
 //     ca_file: ../examples/istio/certs/ca.pem
-//     requests: [{at: 0s, path: /a}, {at: 100ms, path: /b, method: POST, authority: other.example.com}]
+//     requests: [{at: 0s, path: /a, timeout: 2s}, {at: 100ms, path: /b, method: POST, authority: x.example.com}]
 //
 // In the gateway configuration, {{ip:NODE}} stands for NODE's address.
 struct ScenarioBackend {
@@ -50,6 +51,16 @@ struct ScenarioClient {
   std::vector<ScriptedRequest> requests;
 };
 
+// A timed change of the network: `down` partitions a link, `up` heals it, `loss` sets its
+// packet loss.
+struct ScenarioFault {
+  enum class Action { kDown, kUp, kLoss };
+  io::Duration at{0};
+  std::string a, b;
+  Action action = Action::kDown;
+  double loss = 0;
+};
+
 struct Scenario {
   std::string file;
   std::string name;
@@ -63,6 +74,7 @@ struct Scenario {
   std::map<std::string, std::string> dns;  // host -> node
   std::vector<ScenarioBackend> backends;
   std::vector<ScenarioClient> clients;
+  std::vector<ScenarioFault> faults;
 };
 
 // Reads a scenario; problems are diagnostics with file:line:col and field path.

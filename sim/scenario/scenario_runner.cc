@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 
 #include <nlohmann/json.hpp>
 #include <ns3/simulator.h>
@@ -53,8 +54,12 @@ std::string ip_of(const Scenario& s, const Ns3World& world, const std::string& n
 
 }  // namespace
 
-RunResult run_scenario(const Scenario& scenario, std::uint64_t seed, const std::string& out_dir,
-                       config::Diagnostics& diagnostics) {
+namespace {
+
+// Everything that needs the simulated world; the world (and its capture files) is closed
+// when this returns.
+RunResult simulate(const Scenario& scenario, std::uint64_t seed, const std::string& out_dir,
+                   config::Diagnostics& diagnostics, bool pcap) {
   RunResult result;
   install_deterministic_tls_random(seed);
   Ns3World world(seed);
@@ -133,6 +138,20 @@ RunResult run_scenario(const Scenario& scenario, std::uint64_t seed, const std::
     clients.back()->start();
   }
 
+  for (const ScenarioFault& f : scenario.faults) {
+    world.runtime(scenario.gateway_node).schedule(f.at, [&world, &event, f] {
+      using Action = ScenarioFault::Action;
+      if (f.action == Action::kLoss) world.set_link_loss(f.a, f.b, f.loss);
+      else world.set_link_down(f.a, f.b, f.action == Action::kDown);
+      event({{"type", "fault"}, {"link", f.a + "-" + f.b},
+             {"action", f.action == Action::kDown ? "down" : f.action == Action::kUp ? "up" : "loss"},
+             {"loss", f.loss}});
+    });
+  }
+  if (pcap && !out_dir.empty()) {
+    std::filesystem::create_directories(out_dir);
+    world.enable_pcap(out_dir);
+  }
   world.run_until(scenario.duration);
   result.simulator_events = ns3::Simulator::GetEventCount();
   clients.clear();
@@ -160,12 +179,28 @@ RunResult run_scenario(const Scenario& scenario, std::uint64_t seed, const std::
     result.clients.push_back(summary);
   }
   result.ok = true;
-  if (!out_dir.empty()) {
-    std::filesystem::create_directories(out_dir);
-    std::ofstream(std::filesystem::path(out_dir) / "trace.jsonl") << result.trace;
-    std::ofstream(std::filesystem::path(out_dir) / "keylog.txt") << result.key_log;
-    std::ofstream(std::filesystem::path(out_dir) / "summary.json") << summary_json(scenario, seed, result);
+  return result;
+}
+
+}  // namespace
+
+RunResult run_scenario(const Scenario& scenario, std::uint64_t seed, const std::string& out_dir,
+                       config::Diagnostics& diagnostics, bool pcap) {
+  RunResult result = simulate(scenario, seed, out_dir, diagnostics, pcap);
+  if (!result.ok || out_dir.empty()) return result;
+  if (pcap) {
+    for (const auto& entry : std::filesystem::directory_iterator(out_dir)) {
+      if (entry.path().extension() != ".pcap") continue;
+      std::ifstream in(entry.path(), std::ios::binary);
+      std::ostringstream bytes;
+      bytes << in.rdbuf();
+      result.pcap_sha256[entry.path().filename().string()] = sha256(bytes.str());
+    }
   }
+  std::filesystem::create_directories(out_dir);
+  std::ofstream(std::filesystem::path(out_dir) / "trace.jsonl") << result.trace;
+  std::ofstream(std::filesystem::path(out_dir) / "keylog.txt") << result.key_log;
+  std::ofstream(std::filesystem::path(out_dir) / "summary.json") << summary_json(scenario, seed, result);
   return result;
 }
 
@@ -177,6 +212,7 @@ std::string summary_json(const Scenario& scenario, std::uint64_t seed, const Run
   j["trace_sha256"] = result.trace_sha256;
   j["keylog_sha256"] = result.key_log_sha256;
   j["simulator_events"] = result.simulator_events;
+  for (const auto& [file, hash] : result.pcap_sha256) j["pcap_sha256"][file] = hash;
   for (const ClientSummary& c : result.clients) {
     nlohmann::json statuses;
     for (const auto& [code, count] : c.statuses) statuses[std::to_string(code)] = count;

@@ -29,6 +29,7 @@ struct RunResult {
   std::string key_log;       // NSS key log of every TLS session
   std::string trace_sha256;  // of `trace`
   std::string key_log_sha256;
+  std::map<std::string, std::string> pcap_sha256;  // file name -> hash, when captured
   std::uint64_t simulator_events = 0;
 };
 
@@ -36,7 +37,7 @@ struct RunResult {
 // `seed`: same scenario and seed, same trace, byte for byte. Writes trace.jsonl, keylog.txt
 // and summary.json into `out_dir` when it is not empty.
 RunResult run_scenario(const Scenario& scenario, std::uint64_t seed, const std::string& out_dir,
-                       config::Diagnostics& diagnostics);
+                       config::Diagnostics& diagnostics, bool pcap = false);
 
 std::string summary_json(const Scenario& scenario, std::uint64_t seed, const RunResult& result);
 

@@ -2,22 +2,33 @@
 // for one seed.
 #include <catch2/catch.hpp>
 
+#include <filesystem>
+#include <map>
+
 #include "sim/scenario/scenario_runner.h"
 
 using namespace gatesim;
 
 namespace {
 
-sim::RunResult run(const std::string& name, std::uint64_t seed) {
+sim::Scenario load(const std::string& name) {
   config::Diagnostics diagnostics;
-  const sim::Scenario scenario =
+  sim::Scenario scenario =
       sim::load_scenario(std::string(GATESIM_SOURCE_DIR) + "/scenarios/basics/" + name + ".yaml", diagnostics);
   for (const auto& d : diagnostics.items()) INFO(d.format());
   REQUIRE_FALSE(diagnostics.has_errors());
-  sim::RunResult result = sim::run_scenario(scenario, seed, "", diagnostics);
+  return scenario;
+}
+
+sim::RunResult run_loaded(const sim::Scenario& scenario, std::uint64_t seed, const std::string& out = "",
+                          bool pcap = false) {
+  config::Diagnostics diagnostics;
+  sim::RunResult result = sim::run_scenario(scenario, seed, out, diagnostics, pcap);
   REQUIRE(result.ok);
   return result;
 }
+
+sim::RunResult run(const std::string& name, std::uint64_t seed) { return run_loaded(load(name), seed); }
 
 }  // namespace
 
@@ -74,4 +85,63 @@ TEST_CASE("scenario runs are deterministic: same seed, same trace and TLS secret
   CHECK(a.trace == b.trace);
   CHECK_FALSE(a.key_log.empty());
   CHECK(a.key_log_sha256 != c.key_log_sha256);  // TLS randomness follows the seed
+}
+
+TEST_CASE("scenario: 25 ms more one-way delay costs three more round trips before the first response", "[sim][scenario]") {
+  sim::Scenario scenario = load("two-hosts-one-connection");
+  const auto first_response = [&](io::Duration delay) {
+    scenario.links[0].delay = delay;
+    const sim::RunResult r = run_loaded(scenario, 1);
+    return r.requests.at(0).end;
+  };
+  const io::Duration near = first_response(std::chrono::milliseconds(25));
+  const io::Duration far = first_response(std::chrono::milliseconds(50));
+  // TCP handshake, TLS 1.3 handshake, request/response: 3 round trips of 2 x 25 ms more.
+  CHECK(far - near >= std::chrono::milliseconds(149));
+  CHECK(far - near <= std::chrono::milliseconds(151));
+}
+
+TEST_CASE("scenario: a partition times requests out; after the heal a new connection serves", "[sim][scenario]") {
+  const sim::RunResult r = run("partition-and-heal", 1);
+  REQUIRE(r.requests.size() == 7);
+  std::map<std::string, std::pair<int, std::string>> by_path;
+  std::map<std::string, std::uint64_t> connection;
+  for (const auto& o : r.requests) {
+    by_path[o.path] = {o.status, o.error};
+    connection[o.path] = o.connection;
+  }
+  for (const char* before : {"/0", "/1", "/2"}) CHECK(by_path[before] == std::pair<int, std::string>{200, ""});
+  for (const char* during : {"/3", "/4"}) CHECK(by_path[during] == std::pair<int, std::string>{0, "timeout"});
+  for (const char* after : {"/5", "/6"}) {
+    CHECK(by_path[after] == std::pair<int, std::string>{200, ""});
+    CHECK(connection[after] == 2);  // the first connection was abandoned with the timed-out request
+  }
+}
+
+TEST_CASE("scenario: 1% loss slows a 2 MB download but does not fail it", "[sim][scenario]") {
+  sim::Scenario scenario = load("lossy-download");
+  const sim::RunResult lossy = run_loaded(scenario, 1);
+  scenario.links[0].loss = 0;
+  const sim::RunResult clean = run_loaded(scenario, 1);
+  REQUIRE(lossy.requests.size() == 1);
+  REQUIRE(clean.requests.size() == 1);
+  CHECK(lossy.requests[0].status == 200);
+  CHECK(lossy.requests[0].body_bytes == clean.requests[0].body_bytes);
+  CHECK(lossy.requests[0].body_bytes > 2000000);
+  const auto took = [](const sim::RunResult& r) { return r.requests[0].end - r.requests[0].start; };
+  CHECK(took(lossy) > took(clean) + std::chrono::milliseconds(200));
+}
+
+TEST_CASE("scenario: captures are byte-identical for one seed and differ for another", "[sim][scenario]") {
+  const sim::Scenario scenario = load("partition-and-heal");
+  const std::string base = std::filesystem::temp_directory_path() / "gatesim-pcap-test";
+  std::filesystem::remove_all(base);
+  const sim::RunResult a = run_loaded(scenario, 3, base + "/a", true);
+  const sim::RunResult b = run_loaded(scenario, 3, base + "/b", true);
+  const sim::RunResult c = run_loaded(scenario, 4, base + "/c", true);
+  REQUIRE(a.pcap_sha256.size() == 4);  // two links, two ends each
+  CHECK(a.pcap_sha256 == b.pcap_sha256);
+  CHECK(a.trace_sha256 == b.trace_sha256);
+  CHECK(a.pcap_sha256 != c.pcap_sha256);  // x-request-id comes from the seeded RNG
+  std::filesystem::remove_all(base);
 }
