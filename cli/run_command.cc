@@ -36,6 +36,11 @@ int run_scenario_command(const RunOptions& options) {
                 static_cast<unsigned long long>(c.requests), static_cast<unsigned long long>(c.connections),
                 statuses.c_str(), c.p50_ms, c.p90_ms, c.p99_ms);
   }
+  for (const sim::TcpProbeOutcome& t : result.tcp) {
+    std::printf("%-16s tcp: %s after %.3f ms\n", t.client.c_str(),
+                t.error.empty() ? "got what it expected" : t.error.c_str(),
+                static_cast<double>((t.done - t.connected).count()) / 1e6);
+  }
   std::printf("trace %s/trace.jsonl sha256 %s\n", out.c_str(), result.trace_sha256.c_str());
   return 0;
 }

@@ -103,6 +103,23 @@ Scenario load_scenario(const std::string& path, config::Diagnostics& diagnostics
     } else {
       context.report(Code::kMissingField, g->origin(), "gateway needs `config` or `config_file`");
     }
+    g->objects("inbound", [&](FieldReader& in, std::size_t) {
+      config::InboundService service;
+      const auto target = in.located_string("service", true);  // "host:port"
+      if (target) {
+        const std::size_t colon = target->value.rfind(':');
+        const std::string port = colon == std::string::npos ? "" : target->value.substr(colon + 1);
+        if (colon == std::string::npos || port.empty() || port.find_first_not_of("0123456789") != std::string::npos) {
+          context.report(Code::kInvalidValue, target->origin, "service must be HOST:PORT");
+        } else {
+          service.host = target->value.substr(0, colon);
+          service.port = static_cast<std::uint32_t>(std::stoul(port));
+        }
+      }
+      service.listen_port = static_cast<std::uint32_t>(in.integer("listen", 1, 65535, true).value_or(0));
+      if (auto t = in.duration("detection_timeout")) service.detection_timeout = *t;
+      scenario.inbound.push_back(service);
+    });
     g->finish();
   }
   if (auto dns = root.object("dns")) {
@@ -114,6 +131,13 @@ Scenario load_scenario(const std::string& path, config::Diagnostics& diagnostics
   root.objects("backends", [&](FieldReader& b, std::size_t) {
     ScenarioBackend backend;
     backend.name = b.string("name", true).value_or("");
+    using Kind = ScenarioBackend::Kind;
+    backend.kind = b.enumeration("kind", std::vector<std::pair<std::string_view, Kind>>{
+                                             {"http-echo", Kind::kHttpEcho},
+                                             {"tcp-echo", Kind::kTcpEcho},
+                                             {"server-first", Kind::kServerFirst}})
+                       .value_or(Kind::kHttpEcho);
+    if (auto g = b.string("greeting")) backend.greeting = *g;
     if (auto node = b.located_string("node", true); node && known_node(*node)) backend.node = node->value;
     backend.port = static_cast<std::uint16_t>(b.integer("port", 1, 65535).value_or(8080));
     backend.options.status = static_cast<int>(b.integer("status", 100, 599).value_or(200));
@@ -122,6 +146,19 @@ Scenario load_scenario(const std::string& path, config::Diagnostics& diagnostics
     scenario.backends.push_back(backend);
   });
   root.objects("clients", [&](FieldReader& c, std::size_t) {
+    if (c.string("kind").value_or("http") == "tcp") {
+      ScenarioTcpClient tcp;
+      tcp.name = c.string("name", true).value_or("");
+      if (auto node = c.located_string("node", true); node && known_node(*node)) tcp.node = node->value;
+      if (auto target = c.located_string("target_node", true); target && known_node(*target)) tcp.target_node = target->value;
+      tcp.port = static_cast<std::uint16_t>(c.integer("port", 1, 65535, true).value_or(0));
+      tcp.send = c.string("send").value_or("");
+      tcp.expect = c.string("expect", true).value_or("");
+      if (auto at = c.duration("at")) tcp.at = *at;
+      if (auto t = c.duration("timeout")) tcp.timeout = *t;
+      scenario.tcp_clients.push_back(tcp);
+      return;
+    }
     ScenarioClient client;
     client.name = c.string("name", true).value_or("");
     if (auto node = c.located_string("node", true); node && known_node(*node)) client.node = node->value;

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "gateway/config/diagnostic.h"
+#include "gateway/config/snapshot_compiler.h"
 #include "sim/ns3/ns3_world.h"
 #include "sim/peers/http_client.h"
 #include "sim/peers/http_echo_backend.h"
@@ -36,9 +37,21 @@ namespace gatesim::sim {
 //
 // In the gateway configuration, {{ip:NODE}} stands for NODE's address.
 struct ScenarioBackend {
+  enum class Kind { kHttpEcho, kTcpEcho, kServerFirst };
   std::string name, node;
+  Kind kind = Kind::kHttpEcho;
   std::uint16_t port = 8080;
   HttpEchoOptions options;
+  std::string greeting = "220 gatesim server-first greeting\r\n";  // server-first only
+};
+
+// A raw TCP client (kind: tcp): client-first when `send` is set, server-first otherwise.
+struct ScenarioTcpClient {
+  std::string name, node;
+  std::string target_node;
+  std::uint16_t port = 0;
+  std::string send, expect;
+  io::Duration at{0}, timeout = std::chrono::seconds(5);
 };
 
 struct ScenarioClient {
@@ -74,7 +87,9 @@ struct Scenario {
   std::map<std::string, std::string> dns;  // host -> node
   std::vector<ScenarioBackend> backends;
   std::vector<ScenarioClient> clients;
+  std::vector<ScenarioTcpClient> tcp_clients;
   std::vector<ScenarioFault> faults;
+  std::vector<config::InboundService> inbound;  // sidecar-style listeners on the gateway node
 };
 
 // Reads a scenario; problems are diagnostics with file:line:col and field path.

@@ -12,6 +12,7 @@
 #include "gateway/config/config_pipeline.h"
 #include "gateway/engine/engine.h"
 #include "sim/core/deterministic_tls_random.h"
+#include "sim/peers/tcp_peers.h"
 
 namespace gatesim::sim {
 namespace {
@@ -74,8 +75,10 @@ RunResult simulate(const Scenario& scenario, std::uint64_t seed, const std::stri
       gateway_yaml.replace(at, placeholder.size(), ip_of(scenario, world, n));
     }
   }
+  config::CompileOptions compile;
+  compile.inbound = scenario.inbound;
   const config::PipelineResult config =
-      config::run_config_pipeline_on_text(gateway_yaml, scenario.gateway_config_name);
+      config::run_config_pipeline_on_text(gateway_yaml, scenario.gateway_config_name, {}, compile);
   for (const config::Diagnostic& d : config.diagnostics.items()) diagnostics.add(d);
   if (config.diagnostics.has_errors()) return result;
 
@@ -104,10 +107,19 @@ RunResult simulate(const Scenario& scenario, std::uint64_t seed, const std::stri
   }
 
   std::vector<std::unique_ptr<HttpEchoBackend>> backends;
+  std::vector<std::unique_ptr<TcpBackend>> tcp_backends;
   for (const ScenarioBackend& b : scenario.backends) {
-    backends.push_back(std::make_unique<HttpEchoBackend>(world.runtime(b.node), b.name, b.options));
     std::string why;
-    if (!backends.back()->listen({"0.0.0.0", b.port}, &why)) {
+    bool listening = false;
+    if (b.kind == ScenarioBackend::Kind::kHttpEcho) {
+      backends.push_back(std::make_unique<HttpEchoBackend>(world.runtime(b.node), b.name, b.options));
+      listening = backends.back()->listen({"0.0.0.0", b.port}, &why);
+    } else {
+      const std::string greeting = b.kind == ScenarioBackend::Kind::kServerFirst ? b.greeting : "";
+      tcp_backends.push_back(std::make_unique<TcpBackend>(world.runtime(b.node), greeting));
+      listening = tcp_backends.back()->listen({"0.0.0.0", b.port}, &why);
+    }
+    if (!listening) {
       diagnostics.add(config::Code::kInvalidValue, config::Origin{{scenario.file, 0, 0}, "backends"}, "Scenario",
                       "backend " + b.name + ": " + why);
       return result;
@@ -138,6 +150,18 @@ RunResult simulate(const Scenario& scenario, std::uint64_t seed, const std::stri
     clients.back()->start();
   }
 
+  std::vector<std::unique_ptr<TcpProbe>> probes;
+  for (const ScenarioTcpClient& t : scenario.tcp_clients) {
+    probes.push_back(std::make_unique<TcpProbe>(world.runtime(t.node), t.name,
+                                                io::Address{ip_of(scenario, world, t.target_node), t.port}, t.send,
+                                                t.expect, t.at, t.timeout));
+    probes.back()->on_outcome = [&](const TcpProbeOutcome& o) {
+      result.tcp.push_back(o);
+      event({{"type", "tcp"}, {"client", o.client}, {"connected_ns", ns(o.connected)},
+             {"first_byte_ns", ns(o.first_byte)}, {"received", o.received}, {"error", o.error}});
+    };
+    probes.back()->start();
+  }
   for (const ScenarioFault& f : scenario.faults) {
     world.runtime(scenario.gateway_node).schedule(f.at, [&world, &event, f] {
       using Action = ScenarioFault::Action;
@@ -155,7 +179,9 @@ RunResult simulate(const Scenario& scenario, std::uint64_t seed, const std::stri
   world.run_until(scenario.duration);
   result.simulator_events = ns3::Simulator::GetEventCount();
   clients.clear();
+  probes.clear();
   backends.clear();
+  tcp_backends.clear();
 
   for (const std::string& line : trace) result.trace += line + "\n";
   result.trace_sha256 = sha256(result.trace);

@@ -7,6 +7,7 @@
 
 #include "gateway/engine/engine_options.h"
 #include "sim/peers/http_client.h"
+#include "sim/peers/tcp_peers.h"
 #include "sim/scenario/scenario.h"
 
 namespace gatesim::sim {
@@ -24,6 +25,7 @@ struct RunResult {
   std::vector<RequestOutcome> requests;
   std::vector<TlsOutcome> tls;
   std::vector<engine::AccessLogEntry> access_log;
+  std::vector<TcpProbeOutcome> tcp;
   std::vector<ClientSummary> clients;
   std::string trace;         // trace.jsonl content
   std::string key_log;       // NSS key log of every TLS session

@@ -145,3 +145,25 @@ TEST_CASE("scenario: captures are byte-identical for one seed and differ for ano
   CHECK(a.pcap_sha256 != c.pcap_sha256);  // x-request-id comes from the seeded RNG
   std::filesystem::remove_all(base);
 }
+
+TEST_CASE("scenario: a server-first client hangs behind a sniffing listener until the detection timeout",
+          "[sim][scenario]") {
+  config::Diagnostics diagnostics;
+  const sim::Scenario scenario = sim::load_scenario(
+      std::string(GATESIM_SOURCE_DIR) + "/scenarios/protocol-sniffing/server-first-behind-sniffing.yaml", diagnostics);
+  REQUIRE_FALSE(diagnostics.has_errors());
+  const sim::RunResult r = run_loaded(scenario, 1);
+  REQUIRE(r.tcp.size() == 2);
+  for (const auto& t : r.tcp) {
+    if (t.client == "mysql-no-timeout") {
+      CHECK(t.error == "timeout");  // Istio's default: no detection timeout, the client waits forever
+      CHECK(t.received.empty());
+    } else {
+      CHECK(t.error.empty());
+      CHECK(t.received.rfind("220 ", 0) == 0);
+      // connected at ~10 ms; detection gives up 200 ms later; then upstream connect and greeting.
+      CHECK(t.first_byte - t.connected >= std::chrono::milliseconds(200));
+      CHECK(t.first_byte - t.connected < std::chrono::milliseconds(220));
+    }
+  }
+}
