@@ -12,6 +12,7 @@
 #include <ns3/string.h>
 #include <ns3/boolean.h>
 #include <ns3/error-model.h>
+#include <ns3/channel.h>
 #include <ns3/pointer.h>
 #include <ns3/uinteger.h>
 #include <ns3/nstime.h>
@@ -88,6 +89,18 @@ void Ns3World::set_link_loss(const std::string& a, const std::string& b, double 
   auto& link = link_between(a, b);
   link.first.loss = loss;
   apply_loss(link.second, loss);
+}
+
+void Ns3World::set_link_delay(const std::string& a, const std::string& b, io::Duration delay) {
+  auto& link = link_between(a, b);
+  link.first.delay = delay;
+  link.second.Get(0)->GetChannel()->SetAttribute("Delay", ns3::TimeValue(ns3::NanoSeconds(delay.count())));
+}
+
+void Ns3World::set_link_rate(const std::string& a, const std::string& b, const std::string& rate) {
+  auto& link = link_between(a, b);
+  link.first.rate = rate;
+  for (std::uint32_t i = 0; i < link.second.GetN(); ++i) link.second.Get(i)->SetAttribute("DataRate", ns3::StringValue(rate));
 }
 
 void Ns3World::enable_pcap(const std::string& directory) {

@@ -46,6 +46,8 @@ class Ns3World {
   // Partition or heal a link at once (both directions drop every packet while down).
   void set_link_down(const std::string& a, const std::string& b, bool down);
   void set_link_loss(const std::string& a, const std::string& b, double loss);
+  void set_link_delay(const std::string& a, const std::string& b, io::Duration delay);
+  void set_link_rate(const std::string& a, const std::string& b, const std::string& rate);
 
   // The address of `node` on its link towards `peer`.
   std::string address_of(const std::string& node, const std::string& peer) const;

@@ -71,6 +71,13 @@ class HttpEchoBackend::Session : public io::ConnectionCallbacks, public http::Se
   void answer(http::StreamId id) {
     auto it = pending_.find(id);
     if (it == pending_.end() || closed_) return;
+    using Failure = HttpEchoOptions::Failure;
+    switch (backend_.options_.failure) {
+      case Failure::kReset: return connection_->reset();
+      case Failure::kClose: return connection_->close();
+      case Failure::kStall: return;
+      case Failure::kNone: break;
+    }
     std::string body = it->second.echo + std::string(backend_.options_.body_bytes, 'x');
     pending_.erase(it);
     http::ResponseHead head;

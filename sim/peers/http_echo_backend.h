@@ -10,9 +10,13 @@
 namespace gatesim::sim {
 
 struct HttpEchoOptions {
+  enum class Failure { kNone, kReset, kClose, kStall };
   int status = 200;
   std::size_t body_bytes = 0;  // extra filler after the echo line
   io::Duration delay{0};       // before answering, per request
+  // Instead of answering: reset the connection, close it (FIN) without a response, or never
+  // answer at all.
+  Failure failure = Failure::kNone;
 };
 
 // A scripted HTTP backend on any io::Runtime: HTTP/1.1 and h2c prior knowledge on one port;
@@ -24,6 +28,8 @@ class HttpEchoBackend {
   ~HttpEchoBackend();
   bool listen(const io::Address& address, std::string* error);
   std::uint64_t requests() const { return requests_; }
+  // Timed faults change how the backend answers from now on.
+  void set_options(HttpEchoOptions options) { options_ = options; }
 
  private:
   class Session;

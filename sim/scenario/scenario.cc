@@ -50,6 +50,21 @@ void parse_url(FieldReader& c, ScenarioClient& client) {
 
 }  // namespace
 
+std::string_view to_string(ScenarioFault::Action action) {
+  using Action = ScenarioFault::Action;
+  switch (action) {
+    case Action::kDown: return "down";
+    case Action::kUp: return "up";
+    case Action::kLoss: return "loss";
+    case Action::kDelay: return "delay";
+    case Action::kRate: return "rate";
+    case Action::kFail: return "fail";
+    case Action::kStatus: return "status";
+    case Action::kRecover: return "recover";
+  }
+  return "down";
+}
+
 Scenario load_scenario(const std::string& path, config::Diagnostics& diagnostics) {
   Scenario scenario;
   scenario.file = path;
@@ -143,6 +158,11 @@ Scenario load_scenario(const std::string& path, config::Diagnostics& diagnostics
     backend.options.status = static_cast<int>(b.integer("status", 100, 599).value_or(200));
     backend.options.body_bytes = static_cast<std::size_t>(b.integer("body_bytes", 0, 1 << 30).value_or(0));
     if (auto d = b.duration("delay")) backend.options.delay = *d;
+    using Failure = HttpEchoOptions::Failure;
+    backend.options.failure = b.enumeration("fail", std::vector<std::pair<std::string_view, Failure>>{
+                                                        {"none", Failure::kNone}, {"reset", Failure::kReset},
+                                                        {"close", Failure::kClose}, {"stall", Failure::kStall}})
+                                  .value_or(Failure::kNone);
     scenario.backends.push_back(backend);
   });
   root.objects("clients", [&](FieldReader& c, std::size_t) {
@@ -189,7 +209,30 @@ Scenario load_scenario(const std::string& path, config::Diagnostics& diagnostics
   });
   root.objects("faults", [&](FieldReader& f, std::size_t) {
     ScenarioFault fault;
+    using Action = ScenarioFault::Action;
     if (auto at = f.duration("at")) fault.at = *at;
+    if (auto backend = f.located_string("backend")) {
+      bool known = false;
+      for (const ScenarioBackend& b : scenario.backends) known = known || b.name == backend->value;
+      if (!known) {
+        context.report(Code::kInvalidValue, backend->origin, "\"" + backend->value + "\" is not one of `backends`");
+        return;
+      }
+      fault.backend = backend->value;
+      fault.action = f.enumeration("action", std::vector<std::pair<std::string_view, Action>>{
+                                                 {"fail", Action::kFail}, {"status", Action::kStatus},
+                                                 {"recover", Action::kRecover}},
+                                   true)
+                         .value_or(Action::kFail);
+      using Failure = HttpEchoOptions::Failure;
+      fault.failure = f.enumeration("mode", std::vector<std::pair<std::string_view, Failure>>{
+                                                {"reset", Failure::kReset}, {"close", Failure::kClose},
+                                                {"stall", Failure::kStall}})
+                          .value_or(Failure::kReset);
+      fault.status = static_cast<int>(f.integer("status", 100, 599).value_or(503));
+      scenario.faults.push_back(fault);
+      return;
+    }
     const auto link = f.strings("link", true);
     if (link.size() != 2 || !known_node(link[0]) || !known_node(link[1])) {
       if (link.size() != 2) context.report(Code::kInvalidValue, f.origin("link"), "a fault names a link by its two nodes");
@@ -205,12 +248,17 @@ Scenario load_scenario(const std::string& path, config::Diagnostics& diagnostics
     }
     fault.a = link[0].value;
     fault.b = link[1].value;
-    using Action = ScenarioFault::Action;
     fault.action = f.enumeration("action", std::vector<std::pair<std::string_view, Action>>{
-                                               {"down", Action::kDown}, {"up", Action::kUp}, {"loss", Action::kLoss}},
+                                               {"down", Action::kDown}, {"up", Action::kUp}, {"loss", Action::kLoss},
+                                               {"delay", Action::kDelay}, {"rate", Action::kRate}},
                                  true)
                        .value_or(Action::kDown);
     fault.loss = f.number("loss", 0.0, 1.0).value_or(0.0);
+    if (auto d = f.duration("delay")) fault.delay = *d;
+    fault.rate = f.string("rate").value_or("");
+    if (fault.action == Action::kRate && fault.rate.empty()) {
+      context.report(Code::kMissingField, f.origin(), "action rate needs `rate` (e.g. 10Mbps)");
+    }
     scenario.faults.push_back(fault);
   });
   root.finish();

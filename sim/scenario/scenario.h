@@ -21,7 +21,10 @@ namespace gatesim::sim {
 //   nodes: [client, gateway, backend]
 //   links:
 //   - {between: [client, gateway], rate: 100Mbps, delay: 10ms, queue: 1000, loss: 0.01}
-//   faults: [{at: 1s, link: [client, gateway], action: down}, {at: 3s, link: [...], action: up}]
+//   faults: [{at: 1s, link: [client, gateway], action: down}, {at: 3s, link: [...], action: up},
+//            {at: 2s, link: [...], action: delay, delay: 80ms}, {at: 2s, link: [...], action: rate, rate: 1Mbps},
+//            {at: 4s, backend: web, action: fail, mode: reset}, {at: 5s, backend: web, action: recover}]
+//   backends: [..., {name: web, node: backend, port: 8080, fail: stall}]
 //   gateway: {node: gateway, config: "<Istio YAML>"}   # or config_file: path
 //   dns: {shop.example.com: gateway}
 //   backends:
@@ -64,15 +67,22 @@ struct ScenarioClient {
   std::vector<ScriptedRequest> requests;
 };
 
-// A timed change of the network: `down` partitions a link, `up` heals it, `loss` sets its
-// packet loss.
+// A timed change. On a link (`link: [a, b]`): `down` partitions it, `up` heals it, `loss`,
+// `delay` and `rate` change it. On a backend (`backend: NAME`): `fail` makes it reset, close
+// or stall (`mode`), `status` makes it answer `status`, `recover` restores its first options.
 struct ScenarioFault {
-  enum class Action { kDown, kUp, kLoss };
+  enum class Action { kDown, kUp, kLoss, kDelay, kRate, kFail, kStatus, kRecover };
   io::Duration at{0};
-  std::string a, b;
+  std::string a, b;   // link faults
+  std::string backend;  // backend faults
   Action action = Action::kDown;
   double loss = 0;
+  io::Duration delay{0};
+  std::string rate;
+  HttpEchoOptions::Failure failure = HttpEchoOptions::Failure::kReset;
+  int status = 503;
 };
+std::string_view to_string(ScenarioFault::Action action);
 
 struct Scenario {
   std::string file;

@@ -162,14 +162,32 @@ RunResult simulate(const Scenario& scenario, std::uint64_t seed, const std::stri
     };
     probes.back()->start();
   }
+  std::map<std::string, std::pair<HttpEchoBackend*, HttpEchoOptions>> backend_by_name;
+  for (std::size_t i = 0, http = 0; i < scenario.backends.size(); ++i) {
+    if (scenario.backends[i].kind != ScenarioBackend::Kind::kHttpEcho) continue;
+    backend_by_name[scenario.backends[i].name] = {backends[http++].get(), scenario.backends[i].options};
+  }
   for (const ScenarioFault& f : scenario.faults) {
-    world.runtime(scenario.gateway_node).schedule(f.at, [&world, &event, f] {
+    world.runtime(scenario.gateway_node).schedule(f.at, [&world, &event, &backend_by_name, f] {
       using Action = ScenarioFault::Action;
-      if (f.action == Action::kLoss) world.set_link_loss(f.a, f.b, f.loss);
-      else world.set_link_down(f.a, f.b, f.action == Action::kDown);
-      event({{"type", "fault"}, {"link", f.a + "-" + f.b},
-             {"action", f.action == Action::kDown ? "down" : f.action == Action::kUp ? "up" : "loss"},
-             {"loss", f.loss}});
+      nlohmann::json e = {{"type", "fault"}, {"action", std::string(to_string(f.action))}};
+      if (!f.backend.empty()) {
+        auto& [backend, original] = backend_by_name.at(f.backend);
+        HttpEchoOptions changed = original;
+        if (f.action == Action::kFail) changed.failure = f.failure;
+        if (f.action == Action::kStatus) changed.status = f.status;
+        backend->set_options(changed);
+        e["backend"] = f.backend;
+      } else {
+        switch (f.action) {
+          case Action::kLoss: world.set_link_loss(f.a, f.b, f.loss); break;
+          case Action::kDelay: world.set_link_delay(f.a, f.b, f.delay); break;
+          case Action::kRate: world.set_link_rate(f.a, f.b, f.rate); break;
+          default: world.set_link_down(f.a, f.b, f.action == Action::kDown); break;
+        }
+        e["link"] = f.a + "-" + f.b;
+      }
+      event(e);
     });
   }
   if (pcap && !out_dir.empty()) {

@@ -167,3 +167,28 @@ TEST_CASE("scenario: a server-first client hangs behind a sniffing listener unti
     }
   }
 }
+
+TEST_CASE("scenario: backend faults and a slowed link on a timeline", "[sim][scenario]") {
+  config::Diagnostics diagnostics;
+  const sim::Scenario scenario = sim::load_scenario(
+      std::string(GATESIM_SOURCE_DIR) + "/scenarios/resilience/backend-faults-and-slow-link.yaml", diagnostics);
+  REQUIRE_FALSE(diagnostics.has_errors());
+  const sim::RunResult r = run_loaded(scenario, 1);
+  std::map<std::string, const sim::RequestOutcome*> client;
+  for (const auto& o : r.requests) client[o.path] = &o;
+  std::map<std::string, const engine::AccessLogEntry*> gateway;
+  for (const auto& e : r.access_log) gateway[e.path] = &e;
+  REQUIRE(client.size() == 6);
+  CHECK(client["/healthy"]->status == 200);
+  CHECK(client["/reset"]->status == 503);  // the backend reset: the gateway's own 503
+  CHECK(gateway["/reset"]->response_flags == "UC");
+  CHECK(client["/recovered"]->status == 200);
+  CHECK(client["/error"]->status == 503);  // the backend's 503, passed through
+  CHECK(gateway["/error"]->response_flags == "-");
+  CHECK(gateway["/error"]->details == "via_upstream");
+  const auto took = [&](const char* path) { return client[path]->end - client[path]->start; };
+  CHECK(took("/fast") < std::chrono::milliseconds(30));
+  // One request/response round trip on the slowed link: 2 x 100 ms.
+  CHECK(took("/slow") >= std::chrono::milliseconds(200));
+  CHECK(took("/slow") < std::chrono::milliseconds(210));
+}
