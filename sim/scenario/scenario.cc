@@ -137,11 +137,24 @@ Scenario load_scenario(const std::string& path, config::Diagnostics& diagnostics
     });
     g->finish();
   }
-  if (auto dns = root.object("dns")) {
-    for (const auto& [host, node] : dns->string_map_view()) {
-      if (known_node(node)) scenario.dns[host] = node.value;
+  const YAML::Node dns = root.take("dns");
+  if (dns && dns.IsMap()) {
+    FieldReader entries(context, dns, "dns");
+    for (const auto& kv : dns) {
+      const std::string host = kv.first.Scalar();
+      std::vector<config::LocatedString> nodes;
+      if (kv.second.IsSequence()) {
+        nodes = entries.strings(host, true);
+      } else if (auto one = entries.located_string(host, true)) {
+        nodes.push_back(*one);
+      }
+      for (const auto& n : nodes) {
+        if (known_node(n)) scenario.dns[host].push_back(n.value);
+      }
     }
-    dns->finish();
+    entries.finish();
+  } else if (dns && !dns.IsNull()) {
+    context.report(Code::kWrongType, root.origin("dns"), "dns maps host names to a node or a list of nodes");
   }
   root.objects("backends", [&](FieldReader& b, std::size_t) {
     ScenarioBackend backend;
@@ -188,6 +201,12 @@ Scenario load_scenario(const std::string& path, config::Diagnostics& diagnostics
       for (const auto& a : c.strings("alpn")) client.alpn.push_back(a.value);
     }
     client.h2c = c.boolean("h2c").value_or(false);
+    client.reuse = c.enumeration("reuse", std::vector<std::pair<std::string_view, ReusePolicy>>{
+                                              {"chrome", ReusePolicy::kChrome},
+                                              {"firefox", ReusePolicy::kFirefox},
+                                              {"never", ReusePolicy::kNever}})
+                       .value_or(ReusePolicy::kChrome);
+    client.follow_redirects = c.boolean("follow_redirects").value_or(false);
     if (auto ca = c.located_string("ca_file")) {
       const auto text = read_text(base / ca->value);
       if (!text) context.report(Code::kFileUnreadable, ca->origin, "cannot read " + (base / ca->value).string());

@@ -26,7 +26,7 @@ namespace gatesim::sim {
 //            {at: 4s, backend: web, action: fail, mode: reset}, {at: 5s, backend: web, action: recover}]
 //   backends: [..., {name: web, node: backend, port: 8080, fail: stall}]
 //   gateway: {node: gateway, config: "<Istio YAML>"}   # or config_file: path
-//   dns: {shop.example.com: gateway}
+//   dns: {shop.example.com: gateway, cdn.example.com: [edge1, edge2]}
 //   backends:
 //   - {name: web, node: backend, port: 8080, status: 200, body_bytes: 0, delay: 0ms}
 //   clients:
@@ -35,6 +35,8 @@ namespace gatesim::sim {
 //     url: https://shop.example.com/      # http, https; port optional
 //     alpn: [h2, http/1.1]                # https only
 //     h2c: false                          # http only
+//     reuse: chrome                       # chrome | firefox | never: connection coalescing policy
+//     follow_redirects: false             # curl -L
 //     ca_file: ../examples/istio/certs/ca.pem
 //     requests: [{at: 0s, path: /a, timeout: 2s}, {at: 100ms, path: /b, method: POST, authority: x.example.com}]
 //
@@ -64,6 +66,8 @@ struct ScenarioClient {
   std::vector<std::string> alpn{"h2", "http/1.1"};
   bool h2c = false;
   std::string ca_pem;
+  ReusePolicy reuse = ReusePolicy::kChrome;
+  bool follow_redirects = false;
   std::vector<ScriptedRequest> requests;
 };
 
@@ -94,7 +98,7 @@ struct Scenario {
   std::string gateway_node;
   std::string gateway_config;  // Istio YAML with {{ip:NODE}} placeholders
   std::string gateway_config_name;
-  std::map<std::string, std::string> dns;  // host -> node
+  std::map<std::string, std::vector<std::string>> dns;  // host -> nodes (every address, in order)
   std::vector<ScenarioBackend> backends;
   std::vector<ScenarioClient> clients;
   std::vector<ScenarioTcpClient> tcp_clients;

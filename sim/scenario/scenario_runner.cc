@@ -129,18 +129,28 @@ RunResult simulate(const Scenario& scenario, std::uint64_t seed, const std::stri
   std::vector<std::unique_ptr<HttpClient>> clients;
   for (const ScenarioClient& c : scenario.clients) {
     HttpTarget target;
+    target.scheme = c.scheme;
     target.host = c.host;
-    target.address = {ip_of(scenario, world, scenario.dns.at(c.host)), c.port};
-    target.tls = c.scheme == "https";
+    target.port = c.port;
     target.alpn = c.alpn;
     target.ca_pem = c.ca_pem;
     target.h2c = c.h2c;
+    target.reuse = c.reuse;
+    target.follow_redirects = c.follow_redirects;
+    target.resolve = [&scenario, &world](const std::string& host, std::uint16_t port) {
+      std::vector<io::Address> out;
+      auto it = scenario.dns.find(host);
+      if (it == scenario.dns.end()) return out;
+      for (const std::string& node : it->second) out.push_back({ip_of(scenario, world, node), port});
+      return out;
+    };
     clients.push_back(std::make_unique<HttpClient>(world.runtime(c.node), c.name, target, c.requests));
     clients.back()->on_outcome = [&](const RequestOutcome& o) {
       result.requests.push_back(o);
       event({{"type", "response"}, {"client", o.client}, {"connection", o.connection}, {"method", o.method},
              {"path", o.path}, {"authority", o.authority}, {"protocol", o.protocol}, {"status", o.status},
-             {"error", o.error}, {"start_ns", ns(o.start)}, {"end_ns", ns(o.end)}, {"body_bytes", o.body_bytes}});
+             {"error", o.error}, {"start_ns", ns(o.start)}, {"end_ns", ns(o.end)}, {"body_bytes", o.body_bytes},
+             {"location", o.location}, {"redirect_hop", o.redirect_hop}, {"retry_after_421", o.retry_after_421}});
     };
     clients.back()->on_tls = [&](const TlsOutcome& t) {
       result.tls.push_back(t);

@@ -192,3 +192,19 @@ TEST_CASE("scenario: backend faults and a slowed link on a timeline", "[sim][sce
   CHECK(took("/slow") >= std::chrono::milliseconds(200));
   CHECK(took("/slow") < std::chrono::milliseconds(210));
 }
+
+TEST_CASE("scenario: curl -L follows the gateway's httpsRedirect to TLS + h2", "[sim][scenario]") {
+  config::Diagnostics diagnostics;
+  const sim::Scenario scenario = sim::load_scenario(
+      std::string(GATESIM_SOURCE_DIR) + "/scenarios/redirects/https-redirect-followed.yaml", diagnostics);
+  REQUIRE_FALSE(diagnostics.has_errors());
+  const sim::RunResult r = run_loaded(scenario, 1);
+  REQUIRE(r.requests.size() == 2);
+  CHECK(r.requests[0].status == 301);
+  CHECK(r.requests[0].location == "https://shop.example.com/cart");
+  CHECK(r.requests[0].protocol == "HTTP/1.1");
+  CHECK(r.requests[1].status == 200);
+  CHECK(r.requests[1].redirect_hop == 1);
+  CHECK(r.requests[1].protocol == "HTTP/2");
+  CHECK(r.requests[1].connection == 2);
+}
