@@ -304,22 +304,33 @@ std::vector<io::Address> HttpClient::resolve(const std::string& host, std::uint1
   return target_.resolve ? target_.resolve(host, port) : std::vector<io::Address>{};
 }
 
+HttpClient::Pending HttpClient::pending_for(const ScriptedRequest& r) {
+  Pending p;
+  p.id = ++next_request_;
+  p.method = r.method;
+  p.path = r.path;
+  p.scheme = target_.scheme;
+  p.port = target_.port;
+  p.host = target_.host;
+  if (!r.authority.empty()) {
+    const std::size_t colon = r.authority.rfind(':');
+    p.host = r.authority.substr(0, colon);
+    if (colon != std::string::npos) p.port = static_cast<std::uint16_t>(std::stoul(r.authority.substr(colon + 1)));
+  }
+  p.timeout = r.timeout;
+  done_[p.id] = false;
+  return p;
+}
+
+void HttpClient::submit(const ScriptedRequest& request) {
+  Pending p = pending_for(request);
+  p.issued = runtime_.now();
+  issue(p);
+}
+
 void HttpClient::start() {
   for (const ScriptedRequest& r : script_) {
-    Pending p;
-    p.id = ++next_request_;
-    p.method = r.method;
-    p.path = r.path;
-    p.scheme = target_.scheme;
-    p.port = target_.port;
-    p.host = target_.host;
-    if (!r.authority.empty()) {
-      const std::size_t colon = r.authority.rfind(':');
-      p.host = r.authority.substr(0, colon);
-      if (colon != std::string::npos) p.port = static_cast<std::uint16_t>(std::stoul(r.authority.substr(colon + 1)));
-    }
-    p.timeout = r.timeout;
-    done_[p.id] = false;
+    Pending p = pending_for(r);
     std::weak_ptr<bool> alive = alive_;
     runtime_.schedule(r.at, [this, p, alive]() mutable {
       if (alive.expired()) return;

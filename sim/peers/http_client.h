@@ -76,6 +76,8 @@ class HttpClient {
   HttpClient(io::Runtime& runtime, std::string name, HttpTarget target, std::vector<ScriptedRequest> script);
   ~HttpClient();
   void start();
+  // Issues one more request now (load generators drive the client this way).
+  void submit(const ScriptedRequest& request);
 
   std::function<void(const RequestOutcome&)> on_outcome;
   std::function<void(const TlsOutcome&)> on_tls;
@@ -93,6 +95,7 @@ class HttpClient {
     io::Duration timeout{0};
   };
   void issue(Pending pending);
+  Pending pending_for(const ScriptedRequest& request);
   void pump();
   Connection* usable_connection(const Pending& p);
   void open_connection(const Pending& p);

@@ -215,6 +215,23 @@ Scenario load_scenario(const std::string& path, config::Diagnostics& diagnostics
     if (!client.host.empty() && scenario.dns.count(client.host) == 0) {
       context.report(Code::kInvalidValue, c.origin("url"), "host " + client.host + " has no `dns` entry");
     }
+    if (c.string("kind").value_or("http") == "load") {
+      LoadSpec load;
+      load.mode = c.enumeration("mode", std::vector<std::pair<std::string_view, LoadSpec::Mode>>{
+                                            {"open", LoadSpec::Mode::kOpen}, {"closed", LoadSpec::Mode::kClosed}})
+                      .value_or(LoadSpec::Mode::kOpen);
+      load.rate = c.number("rate", 0.001, 1e7).value_or(100);
+      load.poisson = c.boolean("poisson").value_or(false);
+      load.concurrency = static_cast<std::size_t>(c.integer("concurrency", 1, 100000).value_or(10));
+      if (auto s = c.duration("start")) load.start = *s;
+      if (auto d = c.duration("duration")) load.duration = *d;
+      load.request.path = c.string("path").value_or("/");
+      load.request.method = c.string("method").value_or("GET");
+      if (auto t = c.duration("timeout")) load.request.timeout = *t;
+      client.load = load;
+      scenario.clients.push_back(client);
+      return;
+    }
     c.objects("requests", [&](FieldReader& r, std::size_t) {
       ScriptedRequest request;
       if (auto at = r.duration("at")) request.at = *at;

@@ -10,6 +10,7 @@
 #include "sim/ns3/ns3_world.h"
 #include "sim/peers/http_client.h"
 #include "sim/peers/http_echo_backend.h"
+#include "sim/peers/load_generator.h"
 
 namespace gatesim::sim {
 
@@ -39,6 +40,8 @@ namespace gatesim::sim {
 //     follow_redirects: false             # curl -L
 //     ca_file: ../examples/istio/certs/ca.pem
 //     requests: [{at: 0s, path: /a, timeout: 2s}, {at: 100ms, path: /b, method: POST, authority: x.example.com}]
+//   - {name: load, kind: load, node: client, url: https://shop.example.com/, mode: open, rate: 200,
+//      poisson: true, start: 1s, duration: 5s, path: /, timeout: 2s}   # or mode: closed, concurrency: 20
 //
 // In the gateway configuration, {{ip:NODE}} stands for NODE's address.
 struct ScenarioBackend {
@@ -69,6 +72,7 @@ struct ScenarioClient {
   ReusePolicy reuse = ReusePolicy::kChrome;
   bool follow_redirects = false;
   std::vector<ScriptedRequest> requests;
+  std::optional<LoadSpec> load;  // kind: load
 };
 
 // A timed change. On a link (`link: [a, b]`): `down` partitions it, `up` heals it, `loss`,

@@ -127,6 +127,7 @@ RunResult simulate(const Scenario& scenario, std::uint64_t seed, const std::stri
   }
 
   std::vector<std::unique_ptr<HttpClient>> clients;
+  std::vector<std::unique_ptr<LoadGenerator>> loads;
   for (const ScenarioClient& c : scenario.clients) {
     HttpTarget target;
     target.scheme = c.scheme;
@@ -144,20 +145,29 @@ RunResult simulate(const Scenario& scenario, std::uint64_t seed, const std::stri
       for (const std::string& node : it->second) out.push_back({ip_of(scenario, world, node), port});
       return out;
     };
-    clients.push_back(std::make_unique<HttpClient>(world.runtime(c.node), c.name, target, c.requests));
-    clients.back()->on_outcome = [&](const RequestOutcome& o) {
+    auto on_outcome = [&](const RequestOutcome& o) {
       result.requests.push_back(o);
       event({{"type", "response"}, {"client", o.client}, {"connection", o.connection}, {"method", o.method},
              {"path", o.path}, {"authority", o.authority}, {"protocol", o.protocol}, {"status", o.status},
              {"error", o.error}, {"start_ns", ns(o.start)}, {"end_ns", ns(o.end)}, {"body_bytes", o.body_bytes},
              {"location", o.location}, {"redirect_hop", o.redirect_hop}, {"retry_after_421", o.retry_after_421}});
     };
-    clients.back()->on_tls = [&](const TlsOutcome& t) {
+    auto on_tls = [&](const TlsOutcome& t) {
       result.tls.push_back(t);
       event({{"type", "tls"}, {"client", t.client}, {"connection", t.connection}, {"sni", t.sni}, {"alpn", t.alpn},
              {"version", t.version}, {"certificate", t.certificate_subject}, {"error", t.error}});
     };
-    clients.back()->start();
+    if (c.load) {
+      loads.push_back(std::make_unique<LoadGenerator>(world.runtime(c.node), c.name, target, *c.load));
+      loads.back()->on_outcome = on_outcome;
+      loads.back()->on_tls = on_tls;
+      loads.back()->start();
+    } else {
+      clients.push_back(std::make_unique<HttpClient>(world.runtime(c.node), c.name, target, c.requests));
+      clients.back()->on_outcome = on_outcome;
+      clients.back()->on_tls = on_tls;
+      clients.back()->start();
+    }
   }
 
   std::vector<std::unique_ptr<TcpProbe>> probes;
@@ -207,6 +217,7 @@ RunResult simulate(const Scenario& scenario, std::uint64_t seed, const std::stri
   world.run_until(scenario.duration);
   result.simulator_events = ns3::Simulator::GetEventCount();
   clients.clear();
+  loads.clear();
   probes.clear();
   backends.clear();
   tcp_backends.clear();

@@ -208,3 +208,28 @@ TEST_CASE("scenario: curl -L follows the gateway's httpsRedirect to TLS + h2", "
   CHECK(r.requests[1].protocol == "HTTP/2");
   CHECK(r.requests[1].connection == 2);
 }
+
+TEST_CASE("scenario: open-loop and closed-loop load generators", "[sim][scenario]") {
+  config::Diagnostics diagnostics;
+  const sim::Scenario scenario = sim::load_scenario(
+      std::string(GATESIM_SOURCE_DIR) + "/scenarios/many-core-load/open-and-closed-loop.yaml", diagnostics);
+  REQUIRE_FALSE(diagnostics.has_errors());
+  const sim::RunResult r = run_loaded(scenario, 1);
+  std::map<std::string, const sim::ClientSummary*> by_name;
+  for (const auto& c : r.clients) by_name[c.name] = &c;
+  // Open loop: ~200/s Poisson arrivals for 5 s.
+  const auto& open = *by_name.at("open-200rps");
+  CHECK(open.requests > 900);
+  CHECK(open.requests < 1100);
+  CHECK(open.statuses.at(200) == open.requests);
+  // Closed loop: 20 in flight, each taking one 10 ms round trip + 20 ms at the backend + 1 ms
+  // upstream: about 20 / 31 ms = 645 per second, 3,225 in 5 s.
+  const auto& closed = *by_name.at("closed-20");
+  CHECK(closed.requests > 3100);
+  CHECK(closed.requests < 3300);
+  CHECK(closed.p50_ms > 30.9);
+  CHECK(closed.p50_ms < 31.5);
+  CHECK(closed.connections == 1);  // h2 multiplexes them all
+  const sim::RunResult again = run_loaded(scenario, 1);
+  CHECK(again.trace_sha256 == r.trace_sha256);
+}
