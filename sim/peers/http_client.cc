@@ -107,7 +107,24 @@ class HttpClient::Connection : public io::ConnectionCallbacks,
     if (p.port != (p.scheme == "https" ? 443 : 80)) head.authority += ":" + std::to_string(p.port);
     head.scheme = p.scheme;
     head.headers.push_back({"user-agent", "gatesim-client/" + client_.name_});
-    const http::StreamId id = codec_->send_request_head(head, true);
+    for (const http::HeaderField& h : p.headers) head.headers.push_back(h);
+    std::string body = p.body;
+    if (p.grpc) {
+      head.method = "POST";
+      head.headers.push_back({"content-type", "application/grpc"});
+      head.headers.push_back({"te", "trailers"});
+      if (p.deadline.count() > 0) {
+        head.headers.push_back(
+            {"grpc-timeout", std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(p.deadline).count()) + "m"});
+      }
+      // Length-prefixed message: no compression, 4-byte big-endian length.
+      const std::uint32_t n = static_cast<std::uint32_t>(body.size());
+      body = std::string{'\0', static_cast<char>(n >> 24), static_cast<char>(n >> 16), static_cast<char>(n >> 8),
+                         static_cast<char>(n)} + body;
+    }
+    head.content_length = body.size();
+    const http::StreamId id = codec_->send_request_head(head, body.empty());
+    if (!body.empty()) codec_->send_request_data(id, body, true);
     InFlight& f = in_flight_[id];
     f.pending = p;
     f.outcome.client = client_.name_;
@@ -129,8 +146,18 @@ class HttpClient::Connection : public io::ConnectionCallbacks,
     return false;
   }
 
-  void abandon() {
-    if (connection_ != nullptr && !closed_) connection_->close();
+  // Give up on one request: an h2 stream is cancelled (RST_STREAM CANCEL, the connection
+  // lives on, as a gRPC channel does); an HTTP/1.1 connection is in an unknown state: closed.
+  void abandon(std::uint64_t request) {
+    if (closed_ || connection_ == nullptr) return;
+    if (!multiplexed()) return connection_->close();
+    for (auto it = in_flight_.begin(); it != in_flight_.end(); ++it) {
+      if (it->second.pending.id != request) continue;
+      codec_->reset_stream(it->first, http::ResetReason::kCancel);
+      in_flight_.erase(it);
+      flush();
+      return;
+    }
   }
 
   // io
@@ -190,6 +217,7 @@ class HttpClient::Connection : public io::ConnectionCallbacks,
     auto it = in_flight_.find(id);
     if (it == in_flight_.end()) return;
     it->second.outcome.status = head.status;
+    read_grpc_status(it->second, head.headers);  // a trailers-only response
     if (const std::string* location = http::find_header(head.headers, "location")) it->second.location = *location;
     if (end_stream) complete(id, "");
   }
@@ -199,7 +227,11 @@ class HttpClient::Connection : public io::ConnectionCallbacks,
     it->second.outcome.body_bytes += data.size();
     if (end_stream) complete(id, "");
   }
-  void on_response_trailers(http::StreamId id, http::HeaderList) override { complete(id, ""); }
+  void on_response_trailers(http::StreamId id, http::HeaderList trailers) override {
+    auto it = in_flight_.find(id);
+    if (it != in_flight_.end()) read_grpc_status(it->second, trailers);
+    complete(id, "");
+  }
   void on_stream_reset(http::StreamId id, http::ResetReason reason) override {
     complete(id, "stream reset: " + std::string(http::to_string(reason)));
   }
@@ -215,6 +247,16 @@ class HttpClient::Connection : public io::ConnectionCallbacks,
     RequestOutcome outcome;
     std::string location;
   };
+
+  static void read_grpc_status(InFlight& f, const http::HeaderList& fields) {
+    if (!f.pending.grpc) return;
+    if (const std::string* status = http::find_header(fields, "grpc-status")) {
+      f.outcome.grpc_status = status->find_first_not_of("0123456789") == std::string::npos && !status->empty()
+                                  ? std::stoi(*status)
+                                  : 2;  // UNKNOWN
+    }
+    if (const std::string* message = http::find_header(fields, "grpc-message")) f.outcome.grpc_message = *message;
+  }
 
   void connected(std::unique_ptr<io::Connection> c, const std::string& error) {
     if (c == nullptr) {
@@ -318,6 +360,11 @@ HttpClient::Pending HttpClient::pending_for(const ScriptedRequest& r) {
     if (colon != std::string::npos) p.port = static_cast<std::uint16_t>(std::stoul(r.authority.substr(colon + 1)));
   }
   p.timeout = r.timeout;
+  p.body = r.body;
+  p.headers = r.headers;
+  p.grpc = r.grpc;
+  p.deadline = r.deadline;
+  if (p.grpc && p.deadline.count() > 0 && (p.timeout.count() == 0 || p.deadline < p.timeout)) p.timeout = p.deadline;
   done_[p.id] = false;
   return p;
 }
@@ -451,7 +498,9 @@ void HttpClient::time_out(std::uint64_t id) {
   o.end = runtime_.now();
   o.error = "timeout";
   Connection* carrier = nullptr;
+  bool grpc = false;
   if (waiting != waiting_.end()) {
+    grpc = waiting->grpc;
     o.method = waiting->method;
     o.path = waiting->path;
     o.authority = waiting->host;
@@ -466,12 +515,16 @@ void HttpClient::time_out(std::uint64_t id) {
         o = f.outcome;
         o.end = runtime_.now();
         o.error = "timeout";
+        grpc = f.pending.grpc;
       }
     }
   }
+  if (grpc) {
+    o.error = "deadline exceeded";
+    o.grpc_status = 4;  // DEADLINE_EXCEEDED, decided by the client's own clock
+  }
   report(o, id);
-  // A request abandoned mid-exchange leaves its connection in an unknown state: drop it.
-  if (carrier != nullptr) carrier->abandon();
+  if (carrier != nullptr) carrier->abandon(id);
 }
 
 void HttpClient::connection_closed(Connection* connection) {

@@ -20,6 +20,12 @@ struct ScriptedRequest {
   std::string path = "/";
   std::string authority;    // host (and port) the request is for; defaults to the client's host
   io::Duration timeout{0};  // 0: wait as long as TCP does
+  std::string body;
+  http::HeaderList headers;
+  // gRPC unary call: POST with gRPC framing, te: trailers and grpc-timeout = deadline; when
+  // the deadline passes first the call ends locally with DEADLINE_EXCEEDED (4).
+  bool grpc = false;
+  io::Duration deadline{0};
 };
 
 // When may a request for host B travel on a connection opened for host A (RFC 9113 9.1.1)?
@@ -56,6 +62,8 @@ struct RequestOutcome {
   bool retry_after_421 = false;
   io::TimePoint start{}, end{};
   std::uint64_t body_bytes = 0;
+  int grpc_status = -1;  // -1: not a gRPC call, or no status received
+  std::string grpc_message;
 };
 
 struct TlsOutcome {
@@ -93,6 +101,10 @@ class HttpClient {
     bool retry = false;
     io::TimePoint issued{};
     io::Duration timeout{0};
+    std::string body;
+    http::HeaderList headers;
+    bool grpc = false;
+    io::Duration deadline{0};
   };
   void issue(Pending pending);
   Pending pending_for(const ScriptedRequest& request);

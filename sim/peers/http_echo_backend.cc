@@ -40,6 +40,8 @@ class HttpEchoBackend::Session : public io::ConnectionCallbacks, public http::Se
     ++backend_.requests_;
     Pending& p = pending_[id];
     p.echo = backend_.name_ + " " + head.method + " " + head.authority + head.path + "\n";
+    const std::string* type = http::find_header(head.headers, "content-type");
+    p.grpc = type != nullptr && type->rfind("application/grpc", 0) == 0;
     if (end_stream) answer_later(id);
   }
   void on_request_data(http::StreamId id, std::string_view data, bool end_stream) override {
@@ -56,6 +58,7 @@ class HttpEchoBackend::Session : public io::ConnectionCallbacks, public http::Se
  private:
   struct Pending {
     std::string echo;
+    bool grpc = false;
   };
 
   std::shared_ptr<bool> backend_alive() { return alive_; }
@@ -79,13 +82,30 @@ class HttpEchoBackend::Session : public io::ConnectionCallbacks, public http::Se
       case Failure::kNone: break;
     }
     std::string body = it->second.echo + std::string(backend_.options_.body_bytes, 'x');
+    const bool grpc = it->second.grpc;
     pending_.erase(it);
+    if (grpc) return answer_grpc(id, body);
     http::ResponseHead head;
     head.status = backend_.options_.status;
     head.content_length = body.size();
     head.headers.push_back({"content-type", "text/plain"});
     codec_->send_response_head(id, head, body.empty());
     if (!body.empty()) codec_->send_response_data(id, body, true);
+    flush();
+  }
+
+  void answer_grpc(http::StreamId id, const std::string& message) {
+    http::ResponseHead head;
+    head.status = 200;
+    head.headers.push_back({"content-type", "application/grpc"});
+    codec_->send_response_head(id, head, false);
+    const std::uint32_t n = static_cast<std::uint32_t>(message.size());
+    const std::string framed = std::string{'\0', static_cast<char>(n >> 24), static_cast<char>(n >> 16),
+                                           static_cast<char>(n >> 8), static_cast<char>(n)} + message;
+    codec_->send_response_data(id, framed, false);
+    http::HeaderList trailers{{"grpc-status", std::to_string(backend_.options_.grpc_status)}};
+    if (backend_.options_.grpc_status != 0) trailers.push_back({"grpc-message", "gatesim backend failure"});
+    codec_->send_response_trailers(id, trailers);
     flush();
   }
 

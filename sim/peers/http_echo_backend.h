@@ -17,11 +17,13 @@ struct HttpEchoOptions {
   // Instead of answering: reset the connection, close it (FIN) without a response, or never
   // answer at all.
   Failure failure = Failure::kNone;
+  int grpc_status = 0;  // for gRPC requests (content-type application/grpc): trailer grpc-status
 };
 
 // A scripted HTTP backend on any io::Runtime: HTTP/1.1 and h2c prior knowledge on one port;
 // answers each request with `status` and a body echoing what it received
-// ("<name> <METHOD> <authority><path>") plus `body_bytes` of filler, after `delay`.
+// ("<name> <METHOD> <authority><path>") plus `body_bytes` of filler, after `delay`. gRPC
+// requests get a gRPC-framed echo and trailers with `grpc_status` (the gRPC echo server).
 class HttpEchoBackend {
  public:
   HttpEchoBackend(io::Runtime& runtime, std::string name, HttpEchoOptions options);

@@ -172,6 +172,7 @@ Scenario load_scenario(const std::string& path, config::Diagnostics& diagnostics
     backend.options.body_bytes = static_cast<std::size_t>(b.integer("body_bytes", 0, 1 << 30).value_or(0));
     if (auto d = b.duration("delay")) backend.options.delay = *d;
     using Failure = HttpEchoOptions::Failure;
+    backend.options.grpc_status = static_cast<int>(b.integer("grpc_status", 0, 16).value_or(0));
     backend.options.failure = b.enumeration("fail", std::vector<std::pair<std::string_view, Failure>>{
                                                         {"none", Failure::kNone}, {"reset", Failure::kReset},
                                                         {"close", Failure::kClose}, {"stall", Failure::kStall}})
@@ -215,6 +216,22 @@ Scenario load_scenario(const std::string& path, config::Diagnostics& diagnostics
     if (!client.host.empty() && scenario.dns.count(client.host) == 0) {
       context.report(Code::kInvalidValue, c.origin("url"), "host " + client.host + " has no `dns` entry");
     }
+    if (c.string("kind").value_or("http") == "grpc") {
+      const std::string call = c.string("call", true).value_or("/");
+      const io::Duration deadline = c.duration("deadline").value_or(io::Duration(0));
+      c.objects("requests", [&](FieldReader& r, std::size_t) {
+        ScriptedRequest request;
+        if (auto at = r.duration("at")) request.at = *at;
+        request.method = "POST";
+        request.path = call;
+        request.grpc = true;
+        request.deadline = deadline;
+        request.body = r.string("message").value_or("ping");
+        client.requests.push_back(request);
+      }, true);
+      scenario.clients.push_back(client);
+      return;
+    }
     if (c.string("kind").value_or("http") == "load") {
       LoadSpec load;
       load.mode = c.enumeration("mode", std::vector<std::pair<std::string_view, LoadSpec::Mode>>{
@@ -257,9 +274,10 @@ Scenario load_scenario(const std::string& path, config::Diagnostics& diagnostics
       fault.backend = backend->value;
       fault.action = f.enumeration("action", std::vector<std::pair<std::string_view, Action>>{
                                                  {"fail", Action::kFail}, {"status", Action::kStatus},
-                                                 {"recover", Action::kRecover}},
+                                                 {"delay", Action::kDelay}, {"recover", Action::kRecover}},
                                    true)
                          .value_or(Action::kFail);
+      if (auto d = f.duration("delay")) fault.delay = *d;
       using Failure = HttpEchoOptions::Failure;
       fault.failure = f.enumeration("mode", std::vector<std::pair<std::string_view, Failure>>{
                                                 {"reset", Failure::kReset}, {"close", Failure::kClose},

@@ -25,7 +25,8 @@ namespace gatesim::sim {
 //   faults: [{at: 1s, link: [client, gateway], action: down}, {at: 3s, link: [...], action: up},
 //            {at: 2s, link: [...], action: delay, delay: 80ms}, {at: 2s, link: [...], action: rate, rate: 1Mbps},
 //            {at: 4s, backend: web, action: fail, mode: reset}, {at: 5s, backend: web, action: recover}]
-//   backends: [..., {name: web, node: backend, port: 8080, fail: stall}]
+//   backends: [..., {name: web, node: backend, port: 8080, fail: stall, grpc_status: 0}]
+//   backend faults also take `action: delay, delay: 500ms`
 //   gateway: {node: gateway, config: "<Istio YAML>"}   # or config_file: path
 //   dns: {shop.example.com: gateway, cdn.example.com: [edge1, edge2]}
 //   backends:
@@ -40,6 +41,8 @@ namespace gatesim::sim {
 //     follow_redirects: false             # curl -L
 //     ca_file: ../examples/istio/certs/ca.pem
 //     requests: [{at: 0s, path: /a, timeout: 2s}, {at: 100ms, path: /b, method: POST, authority: x.example.com}]
+//   - {name: rpc, kind: grpc, node: client, url: https://api.example.com/, call: /echo.Echo/Say, deadline: 300ms,
+//      requests: [{at: 0s, message: hi}]}                                # grpc-timeout + local deadline
 //   - {name: load, kind: load, node: client, url: https://shop.example.com/, mode: open, rate: 200,
 //      poisson: true, start: 1s, duration: 5s, path: /, timeout: 2s}   # or mode: closed, concurrency: 20
 //

@@ -150,7 +150,8 @@ RunResult simulate(const Scenario& scenario, std::uint64_t seed, const std::stri
       event({{"type", "response"}, {"client", o.client}, {"connection", o.connection}, {"method", o.method},
              {"path", o.path}, {"authority", o.authority}, {"protocol", o.protocol}, {"status", o.status},
              {"error", o.error}, {"start_ns", ns(o.start)}, {"end_ns", ns(o.end)}, {"body_bytes", o.body_bytes},
-             {"location", o.location}, {"redirect_hop", o.redirect_hop}, {"retry_after_421", o.retry_after_421}});
+             {"location", o.location}, {"redirect_hop", o.redirect_hop}, {"retry_after_421", o.retry_after_421},
+             {"grpc_status", o.grpc_status}});
     };
     auto on_tls = [&](const TlsOutcome& t) {
       result.tls.push_back(t);
@@ -196,6 +197,7 @@ RunResult simulate(const Scenario& scenario, std::uint64_t seed, const std::stri
         HttpEchoOptions changed = original;
         if (f.action == Action::kFail) changed.failure = f.failure;
         if (f.action == Action::kStatus) changed.status = f.status;
+        if (f.action == Action::kDelay) changed.delay = f.delay;
         backend->set_options(changed);
         e["backend"] = f.backend;
       } else {

@@ -233,3 +233,32 @@ TEST_CASE("scenario: open-loop and closed-loop load generators", "[sim][scenario
   const sim::RunResult again = run_loaded(scenario, 1);
   CHECK(again.trace_sha256 == r.trace_sha256);
 }
+
+TEST_CASE("scenario: a slow backend turns gRPC calls into client-side DEADLINE_EXCEEDED", "[sim][scenario]") {
+  config::Diagnostics diagnostics;
+  const sim::Scenario scenario =
+      sim::load_scenario(std::string(GATESIM_SOURCE_DIR) + "/scenarios/grpc/deadline-storm.yaml", diagnostics);
+  REQUIRE_FALSE(diagnostics.has_errors());
+  const sim::RunResult r = run_loaded(scenario, 1);
+  REQUIRE(r.requests.size() == 10);
+  int ok = 0, exceeded = 0;
+  for (const auto& o : r.requests) {
+    if (o.grpc_status == 0) {
+      ++ok;
+      CHECK(o.status == 200);
+      CHECK(o.end - o.start < std::chrono::milliseconds(30));
+    } else {
+      ++exceeded;
+      CHECK(o.grpc_status == 4);
+      CHECK(o.end - o.start == std::chrono::milliseconds(300));  // the client's own deadline
+      CHECK(o.start >= std::chrono::milliseconds(1000));
+      CHECK(o.start < std::chrono::milliseconds(2500));
+    }
+  }
+  CHECK(ok == 6);
+  CHECK(exceeded == 4);
+  int cancelled = 0;
+  for (const auto& e : r.access_log) cancelled += e.response_flags == "DC" ? 1 : 0;
+  CHECK(cancelled == 4);  // the gateway saw the client cancel each stream
+  CHECK(r.tls.size() == 1);  // one h2 connection throughout: cancelling a stream keeps the channel
+}
