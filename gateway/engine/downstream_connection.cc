@@ -14,9 +14,9 @@ constexpr io::Duration kTlsInspectorTimeout = std::chrono::seconds(15);
 
 }  // namespace
 
-DownstreamConnection::DownstreamConnection(Engine& engine, const config::Listener& listener,
-                                           std::unique_ptr<io::Connection> connection)
-    : engine_(engine), listener_(listener), connection_(std::move(connection)) {
+DownstreamConnection::DownstreamConnection(Engine& engine, std::shared_ptr<const config::Snapshot> snapshot,
+                                           const config::Listener& listener, std::unique_ptr<io::Connection> connection)
+    : engine_(engine), snapshot_(std::move(snapshot)), listener_(listener), connection_(std::move(connection)) {
   connection_->set_callbacks(this);
   started_ = engine_.runtime().now();
 }
@@ -119,10 +119,10 @@ void DownstreamConnection::choose_chain(const std::string& sni) {
     if (!cluster) return refuse("NR", "auto_passthrough_sni_not_a_cluster");
     return start_tcp_proxy(*cluster, std::move(inspected_));
   }
-  const auto context = engine_.tls_context_for(*chain_);
-  if (context == nullptr) return refuse("-", "tls_context_unavailable");
+  tls_context_ = engine_.tls_context_for(*chain_);
+  if (tls_context_ == nullptr) return refuse("-", "tls_context_unavailable");
   state_ = State::kTls;
-  tls_ = tls::TlsSession::server(*context, *this);
+  tls_ = tls::TlsSession::server(*tls_context_, *this);
   std::string hello;
   hello.swap(inspected_);
   engine_.runtime().charge(io::Work::kTlsBytes, hello.size());

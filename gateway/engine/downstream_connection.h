@@ -22,7 +22,8 @@ class DownstreamConnection : public io::ConnectionCallbacks,
                              public tls::TlsSessionCallbacks,
                              public upstream::ByteStream {
  public:
-  DownstreamConnection(Engine& engine, const config::Listener& listener, std::unique_ptr<io::Connection> connection);
+  DownstreamConnection(Engine& engine, std::shared_ptr<const config::Snapshot> snapshot,
+                       const config::Listener& listener, std::unique_ptr<io::Connection> connection);
   ~DownstreamConnection() override;
 
   void start();
@@ -67,7 +68,9 @@ class DownstreamConnection : public io::ConnectionCallbacks,
   AccessLogEntry connection_log() const;
 
   Engine& engine_;
+  std::shared_ptr<const config::Snapshot> snapshot_;  // keeps listener_ and chain_ alive across reconfiguration
   const config::Listener& listener_;
+  std::shared_ptr<tls::ServerTlsContext> tls_context_;  // outlives a reconfiguration too
   std::unique_ptr<io::Connection> connection_;
   State state_ = State::kInspecting;
   std::string inspected_;  // bytes read while choosing a chain

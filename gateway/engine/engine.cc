@@ -24,8 +24,8 @@ upstream::HttpPool& Engine::pool_for(const io::Address& endpoint) {
 }
 
 bool Engine::apply(std::shared_ptr<const config::Snapshot> snapshot, std::string* error) {
-  // Connections keep pointers into the Snapshot they were accepted under; this first version
-  // installs a Snapshot once (live reconfiguration comes with the simulator's timed faults).
+  // Connections hold a reference to the Snapshot they were accepted under, so the old one
+  // lives on as long as they do.
   snapshot_ = std::move(snapshot);
   listeners_.clear();
   tls_contexts_.clear();
@@ -84,7 +84,7 @@ void Engine::on_accepted(const config::Listener& listener, std::unique_ptr<io::C
   }
   ++stats_.connections_accepted;
   ++stats_.connections_active;
-  auto downstream = std::make_unique<DownstreamConnection>(*this, listener, std::move(connection));
+  auto downstream = std::make_unique<DownstreamConnection>(*this, snapshot_, listener, std::move(connection));
   DownstreamConnection* raw = downstream.get();
   connections_.emplace(raw, std::move(downstream));
   raw->start();

@@ -38,7 +38,9 @@ class Engine {
 
   // Installs a Snapshot: builds TLS contexts and opens one listener per (port, bind).
   // False, with the reasons, when a listener cannot open or a chain cannot build its TLS
-  // context (that chain is then left out; the rest still serves).
+  // context (that chain is then left out; the rest still serves). Applying another Snapshot
+  // later swaps listeners at once; connections already accepted keep the Snapshot (and TLS
+  // context) they started with, and route their next requests with the new route tables.
   bool apply(std::shared_ptr<const config::Snapshot> snapshot, std::string* error);
 
   // Stop accepting; HTTP connections get GOAWAY / "connection: close" and close when idle.
@@ -51,6 +53,7 @@ class Engine {
   io::Runtime& runtime() { return runtime_; }
   const EngineOptions& options() const { return options_; }
   const config::Snapshot& snapshot() const { return *snapshot_; }
+  std::shared_ptr<const config::Snapshot> snapshot_ptr() const { return snapshot_; }
   std::vector<io::Address> listening_addresses() const;
   std::shared_ptr<tls::ServerTlsContext> tls_context_for(const config::FilterChain& chain) const;
 

@@ -61,6 +61,8 @@ std::string_view to_string(ScenarioFault::Action action) {
     case Action::kFail: return "fail";
     case Action::kStatus: return "status";
     case Action::kRecover: return "recover";
+    case Action::kApply: return "apply";
+    case Action::kDrain: return "drain";
   }
   return "down";
 }
@@ -264,6 +266,30 @@ Scenario load_scenario(const std::string& path, config::Diagnostics& diagnostics
     ScenarioFault fault;
     using Action = ScenarioFault::Action;
     if (auto at = f.duration("at")) fault.at = *at;
+    if (auto gateway_action = f.located_string("gateway")) {
+      fault.gateway = true;
+      if (gateway_action->value == "apply") {
+        fault.action = Action::kApply;
+        fault.config = f.string("config", true).value_or("");
+      } else if (gateway_action->value == "drain") {
+        fault.action = Action::kDrain;
+      } else {
+        context.report(Code::kInvalidValue, gateway_action->origin, "gateway faults are `apply` or `drain`");
+        return;
+      }
+      scenario.faults.push_back(fault);
+      return;
+    }
+    if (auto node = f.located_string("node")) {
+      if (!known_node(*node)) return;
+      fault.node = node->value;
+      fault.action = f.enumeration("action", std::vector<std::pair<std::string_view, Action>>{
+                                                 {"down", Action::kDown}, {"up", Action::kUp}},
+                                   true)
+                         .value_or(Action::kDown);
+      scenario.faults.push_back(fault);
+      return;
+    }
     if (auto backend = f.located_string("backend")) {
       bool known = false;
       for (const ScenarioBackend& b : scenario.backends) known = known || b.name == backend->value;

@@ -27,6 +27,8 @@ namespace gatesim::sim {
 //            {at: 4s, backend: web, action: fail, mode: reset}, {at: 5s, backend: web, action: recover}]
 //   backends: [..., {name: web, node: backend, port: 8080, fail: stall, grpc_status: 0}]
 //   backend faults also take `action: delay, delay: 500ms`
+//   gateway faults: {at: 3s, gateway: apply, config: "<Istio YAML>"} (live reconfiguration), {at: 4s, gateway: drain}
+//   node faults: {at: 2s, node: backend, action: down}, {at: 3s, node: backend, action: up}
 //   gateway: {node: gateway, config: "<Istio YAML>"}   # or config_file: path
 //   dns: {shop.example.com: gateway, cdn.example.com: [edge1, edge2]}
 //   backends:
@@ -82,10 +84,13 @@ struct ScenarioClient {
 // `delay` and `rate` change it. On a backend (`backend: NAME`): `fail` makes it reset, close
 // or stall (`mode`), `status` makes it answer `status`, `recover` restores its first options.
 struct ScenarioFault {
-  enum class Action { kDown, kUp, kLoss, kDelay, kRate, kFail, kStatus, kRecover };
+  enum class Action { kDown, kUp, kLoss, kDelay, kRate, kFail, kStatus, kRecover, kApply, kDrain };
   io::Duration at{0};
   std::string a, b;   // link faults
   std::string backend;  // backend faults
+  bool gateway = false;  // gateway faults: apply a new configuration, or drain
+  std::string config;    // kApply: Istio YAML ({{ip:NODE}} placeholders allowed)
+  std::string node;      // node faults (down/up every link of the node)
   Action action = Action::kDown;
   double loss = 0;
   io::Duration delay{0};

@@ -68,13 +68,17 @@ RunResult simulate(const Scenario& scenario, std::uint64_t seed, const std::stri
   for (const LinkSpec& l : scenario.links) world.add_link(l);
   world.finalize();
 
-  std::string gateway_yaml = scenario.gateway_config;
-  for (const std::string& n : scenario.nodes) {
-    const std::string placeholder = "{{ip:" + n + "}}";
-    for (std::size_t at = gateway_yaml.find(placeholder); at != std::string::npos; at = gateway_yaml.find(placeholder)) {
-      gateway_yaml.replace(at, placeholder.size(), ip_of(scenario, world, n));
+  // {{ip:NODE}} in gateway configurations (initial and applied later) becomes NODE's address.
+  auto substitute = [&](std::string yaml) {
+    for (const std::string& n : scenario.nodes) {
+      const std::string placeholder = "{{ip:" + n + "}}";
+      for (std::size_t at = yaml.find(placeholder); at != std::string::npos; at = yaml.find(placeholder)) {
+        yaml.replace(at, placeholder.size(), ip_of(scenario, world, n));
+      }
     }
-  }
+    return yaml;
+  };
+  const std::string gateway_yaml = substitute(scenario.gateway_config);
   config::CompileOptions compile;
   compile.inbound = scenario.inbound;
   const config::PipelineResult config =
@@ -189,10 +193,29 @@ RunResult simulate(const Scenario& scenario, std::uint64_t seed, const std::stri
     backend_by_name[scenario.backends[i].name] = {backends[http++].get(), scenario.backends[i].options};
   }
   for (const ScenarioFault& f : scenario.faults) {
-    world.runtime(scenario.gateway_node).schedule(f.at, [&world, &event, &backend_by_name, f] {
+    world.runtime(scenario.gateway_node).schedule(f.at, [&, f] {
       using Action = ScenarioFault::Action;
       nlohmann::json e = {{"type", "fault"}, {"action", std::string(to_string(f.action))}};
-      if (!f.backend.empty()) {
+      if (f.gateway) {
+        e["target"] = "gateway";
+        if (f.action == Action::kDrain) {
+          gateway.start_drain();
+        } else {
+          const config::PipelineResult next = config::run_config_pipeline_on_text(
+              substitute(f.config), scenario.file + "#faults", {}, compile);
+          e["errors"] = next.diagnostics.count(config::Severity::kError);
+          if (!next.diagnostics.has_errors()) {
+            std::string why;
+            gateway.apply(next.snapshot, &why);
+            e["problems"] = why;
+          }
+        }
+      } else if (!f.node.empty()) {
+        for (const LinkSpec& l : scenario.links) {
+          if (l.a == f.node || l.b == f.node) world.set_link_down(l.a, l.b, f.action == Action::kDown);
+        }
+        e["node"] = f.node;
+      } else if (!f.backend.empty()) {
         auto& [backend, original] = backend_by_name.at(f.backend);
         HttpEchoOptions changed = original;
         if (f.action == Action::kFail) changed.failure = f.failure;

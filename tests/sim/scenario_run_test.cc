@@ -262,3 +262,23 @@ TEST_CASE("scenario: a slow backend turns gRPC calls into client-side DEADLINE_E
   CHECK(cancelled == 4);  // the gateway saw the client cancel each stream
   CHECK(r.tls.size() == 1);  // one h2 connection throughout: cancelling a stream keeps the channel
 }
+
+TEST_CASE("scenario: live reconfiguration reroutes an open connection; drain refuses new ones", "[sim][scenario]") {
+  config::Diagnostics diagnostics;
+  const sim::Scenario scenario = sim::load_scenario(
+      std::string(GATESIM_SOURCE_DIR) + "/scenarios/resilience/live-reconfiguration-and-drain.yaml", diagnostics);
+  REQUIRE_FALSE(diagnostics.has_errors());
+  const sim::RunResult r = run_loaded(scenario, 1);
+  std::map<std::string, std::string> upstream;
+  for (const auto& e : r.access_log) upstream[e.path] = e.upstream_host;
+  REQUIRE(upstream.count("/a") == 1);
+  REQUIRE(upstream.count("/c") == 1);
+  CHECK(upstream["/a"] == upstream["/b"]);
+  CHECK(upstream["/c"] == upstream["/d"]);
+  CHECK(upstream["/a"] != upstream["/c"]);  // v1 before the new configuration, v2 after
+  std::map<std::string, const sim::RequestOutcome*> client;
+  for (const auto& o : r.requests) client[o.path] = &o;
+  CHECK(client["/c"]->connection == 1);  // same downstream connection, new route table
+  CHECK(client["/e"]->status == 0);
+  CHECK(client["/e"]->error == "connect: Connection refused");  // drained: no listener
+}
