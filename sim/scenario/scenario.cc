@@ -182,6 +182,19 @@ Scenario load_scenario(const std::string& path, config::Diagnostics& diagnostics
     scenario.backends.push_back(backend);
   });
   root.objects("clients", [&](FieldReader& c, std::size_t) {
+    if (c.string("kind").value_or("http") == "tls") {
+      ScenarioTlsProbe probe;
+      probe.name = c.string("name", true).value_or("");
+      if (auto node = c.located_string("node", true); node && known_node(*node)) probe.node = node->value;
+      if (auto target = c.located_string("target_node", true); target && known_node(*target)) probe.target_node = target->value;
+      probe.port = static_cast<std::uint16_t>(c.integer("port", 1, 65535).value_or(443));
+      probe.sni = c.string("sni").value_or("");
+      for (const auto& a : c.strings("alpn")) probe.alpn.push_back(a.value);
+      if (auto at = c.duration("at")) probe.at = *at;
+      if (auto t = c.duration("timeout")) probe.timeout = *t;
+      scenario.tls_probes.push_back(probe);
+      return;
+    }
     if (c.string("kind").value_or("http") == "tcp") {
       ScenarioTcpClient tcp;
       tcp.name = c.string("name", true).value_or("");

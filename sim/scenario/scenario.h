@@ -58,6 +58,15 @@ struct ScenarioBackend {
   std::string greeting = "220 gatesim server-first greeting\r\n";  // server-first only
 };
 
+// A raw TLS probe (kind: tls): ClientHello with `sni` (may be empty) and `alpn` to
+// target_node:port, recording the certificate presented or the failure.
+struct ScenarioTlsProbe {
+  std::string name, node, target_node, sni;
+  std::uint16_t port = 443;
+  std::vector<std::string> alpn;
+  io::Duration at{0}, timeout = std::chrono::seconds(5);
+};
+
 // A raw TCP client (kind: tcp): client-first when `send` is set, server-first otherwise.
 struct ScenarioTcpClient {
   std::string name, node;
@@ -114,6 +123,7 @@ struct Scenario {
   std::vector<ScenarioBackend> backends;
   std::vector<ScenarioClient> clients;
   std::vector<ScenarioTcpClient> tcp_clients;
+  std::vector<ScenarioTlsProbe> tls_probes;
   std::vector<ScenarioFault> faults;
   std::vector<config::InboundService> inbound;  // sidecar-style listeners on the gateway node
 };

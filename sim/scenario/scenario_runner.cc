@@ -13,6 +13,7 @@
 #include "gateway/engine/engine.h"
 #include "sim/core/deterministic_tls_random.h"
 #include "sim/peers/tcp_peers.h"
+#include "sim/peers/tls_probe.h"
 
 namespace gatesim::sim {
 namespace {
@@ -175,6 +176,19 @@ RunResult simulate(const Scenario& scenario, std::uint64_t seed, const std::stri
     }
   }
 
+  std::vector<std::unique_ptr<TlsProbe>> tls_probes;
+  for (const ScenarioTlsProbe& t : scenario.tls_probes) {
+    tls_probes.push_back(std::make_unique<TlsProbe>(world.runtime(t.node), t.name,
+                                                    io::Address{ip_of(scenario, world, t.target_node), t.port}, t.sni,
+                                                    t.alpn, t.at, t.timeout));
+    tls_probes.back()->on_outcome = [&](const TlsOutcome& o) {
+      result.tls.push_back(o);
+      event({{"type", "tls"}, {"client", o.client}, {"connection", o.connection}, {"sni", o.sni}, {"alpn", o.alpn},
+             {"version", o.version}, {"certificate", o.certificate_subject}, {"names", o.certificate_names},
+             {"error", o.error}});
+    };
+    tls_probes.back()->start();
+  }
   std::vector<std::unique_ptr<TcpProbe>> probes;
   for (const ScenarioTcpClient& t : scenario.tcp_clients) {
     probes.push_back(std::make_unique<TcpProbe>(world.runtime(t.node), t.name,
@@ -244,6 +258,7 @@ RunResult simulate(const Scenario& scenario, std::uint64_t seed, const std::stri
   clients.clear();
   loads.clear();
   probes.clear();
+  tls_probes.clear();
   backends.clear();
   tcp_backends.clear();
 

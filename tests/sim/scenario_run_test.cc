@@ -282,3 +282,23 @@ TEST_CASE("scenario: live reconfiguration reroutes an open connection; drain ref
   CHECK(client["/e"]->status == 0);
   CHECK(client["/e"]->error == "connect: Connection refused");  // drained: no listener
 }
+
+TEST_CASE("scenario: TLS probes see the certificate each SNI selects, or a closed connection", "[sim][scenario]") {
+  config::Diagnostics diagnostics;
+  const sim::Scenario scenario =
+      sim::load_scenario(std::string(GATESIM_SOURCE_DIR) + "/scenarios/tls/sni-selection.yaml", diagnostics);
+  REQUIRE_FALSE(diagnostics.has_errors());
+  const sim::RunResult r = run_loaded(scenario, 1);
+  std::map<std::string, const sim::TlsOutcome*> probe;
+  for (const auto& t : r.tls) probe[t.client] = &t;
+  REQUIRE(probe.size() == 4);
+  CHECK(probe["shop"]->certificate_subject == "*.example.com");
+  CHECK(probe["shop"]->alpn == "h2");
+  CHECK(probe["partners"]->certificate_subject == "partners.example.com");  // exact beats wildcard
+  CHECK(probe["unknown"]->certificate_subject.empty());
+  CHECK_FALSE(probe["unknown"]->error.empty());
+  CHECK_FALSE(probe["no-sni"]->error.empty());
+  int not_found = 0;
+  for (const auto& e : r.access_log) not_found += e.details == "filter_chain_not_found" ? 1 : 0;
+  CHECK(not_found == 2);
+}
