@@ -17,12 +17,14 @@
 #include <ns3/uinteger.h>
 #include <ns3/nstime.h>
 
+#include <algorithm>
+#include <cmath>
 #include <sstream>
 #include <stdexcept>
 
 namespace gatesim::sim {
 
-Ns3World::Ns3World(std::uint64_t seed) : seed_(seed) {
+Ns3World::Ns3World(std::uint64_t seed) : seed_(seed), jitter_rng_(seed ^ 0x7177E77E7177E77EULL) {
   // ns-3's own random streams (error models, jitter) follow the scenario seed too.
   ns3::RngSeedManager::SetSeed(static_cast<uint32_t>((seed % 4294967295ULL) + 1));
   ns3::RngSeedManager::SetRun(1);
@@ -91,6 +93,18 @@ void Ns3World::set_link_loss(const std::string& a, const std::string& b, double 
   apply_loss(link.second, loss);
 }
 
+void Ns3World::redraw_jitter(std::size_t index, double previous) {
+  auto& [spec, devices] = links_[index];
+  // Box-Muller from the world's seeded stream: the same seed draws the same delays.
+  const double u1 = std::max(jitter_rng_.unit(), 1e-12), u2 = jitter_rng_.unit();
+  const double normal = std::sqrt(-2.0 * std::log(u1)) * std::cos(6.283185307179586 * u2);
+  const double rho = std::clamp(spec.jitter_correlation, 0.0, 1.0);
+  const double z = rho * previous + std::sqrt(1.0 - rho * rho) * normal;
+  const double delay_ns = std::max(0.0, static_cast<double>(spec.delay.count()) + static_cast<double>(spec.jitter.count()) * z);
+  devices.Get(0)->GetChannel()->SetAttribute("Delay", ns3::TimeValue(ns3::NanoSeconds(static_cast<std::int64_t>(delay_ns))));
+  ns3::Simulator::Schedule(ns3::NanoSeconds(spec.jitter_interval.count()), [this, index, z] { redraw_jitter(index, z); });
+}
+
 void Ns3World::set_link_delay(const std::string& a, const std::string& b, io::Duration delay) {
   auto& link = link_between(a, b);
   link.first.delay = delay;
@@ -129,6 +143,9 @@ void Ns3World::finalize() {
     addresses_[{links_[i].first.b, links_[i].first.a}] = text(interfaces.GetAddress(1));
   }
   ns3::Ipv4GlobalRoutingHelper::PopulateRoutingTables();
+  for (std::size_t i = 0; i < links_.size(); ++i) {
+    if (links_[i].first.jitter.count() > 0) redraw_jitter(i, 0);
+  }
   // ns-3 initialises nodes, devices and queue discs in events at time 0; sending before they
   // ran crashes the traffic-control layer. Run them now, so runtimes may open sockets at once.
   ns3::Simulator::Stop(ns3::Seconds(0));

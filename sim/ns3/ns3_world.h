@@ -21,6 +21,13 @@ struct LinkSpec {
   io::Duration delay = std::chrono::milliseconds(1);  // one way
   std::uint32_t queue_packets = 1000;
   double loss = 0;  // packet loss probability on each direction (seeded, per packet)
+  // Jitter: every `jitter_interval` the one-way delay is redrawn as delay + jitter * z, z a
+  // standard normal correlated with the previous draw by `jitter_correlation` (0..1), never
+  // below zero. Packets sent under a smaller delay can overtake earlier ones: like netem with
+  // large jitter, this may reorder.
+  io::Duration jitter{0};
+  double jitter_correlation = 0;
+  io::Duration jitter_interval = std::chrono::milliseconds(10);
 };
 
 // The simulated network: named nodes, point-to-point links, IPv4 addressing (one /24 per
@@ -70,6 +77,8 @@ class Ns3World {
   std::vector<std::pair<LinkSpec, ns3::NetDeviceContainer>> links_;
   std::pair<LinkSpec, ns3::NetDeviceContainer>& link_between(const std::string& a, const std::string& b);
   void apply_loss(ns3::NetDeviceContainer& devices, double rate);
+  void redraw_jitter(std::size_t link, double previous);
+  io::Rng jitter_rng_{0};
   bool finalized_ = false;
 };
 

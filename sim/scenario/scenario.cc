@@ -105,6 +105,12 @@ Scenario load_scenario(const std::string& path, config::Diagnostics& diagnostics
     if (auto d = l.duration("delay")) link.delay = *d;
     link.queue_packets = static_cast<std::uint32_t>(l.integer("queue", 1, 1000000).value_or(1000));
     link.loss = l.number("loss", 0.0, 1.0).value_or(0.0);
+    if (auto j = l.duration("jitter")) link.jitter = *j;
+    link.jitter_correlation = l.number("jitter_correlation", 0.0, 1.0).value_or(0.0);
+    if (auto i = l.duration("jitter_interval")) {
+      if (i->count() <= 0) context.report(Code::kInvalidValue, l.origin("jitter_interval"), "must be positive");
+      else link.jitter_interval = *i;
+    }
     scenario.links.push_back(link);
   }, true);
   if (auto g = root.object("gateway", true)) {

@@ -21,7 +21,8 @@ namespace gatesim::sim {
 //   duration: 10s
 //   nodes: [client, gateway, backend]
 //   links:
-//   - {between: [client, gateway], rate: 100Mbps, delay: 10ms, queue: 1000, loss: 0.01}
+//   - {between: [client, gateway], rate: 100Mbps, delay: 10ms, queue: 1000, loss: 0.01,
+//      jitter: 5ms, jitter_correlation: 0.5, jitter_interval: 10ms}
 //   faults: [{at: 1s, link: [client, gateway], action: down}, {at: 3s, link: [...], action: up},
 //            {at: 2s, link: [...], action: delay, delay: 80ms}, {at: 2s, link: [...], action: rate, rate: 1Mbps},
 //            {at: 4s, backend: web, action: fail, mode: reset}, {at: 5s, backend: web, action: recover}]

@@ -302,3 +302,23 @@ TEST_CASE("scenario: TLS probes see the certificate each SNI selects, or a close
   for (const auto& e : r.access_log) not_found += e.details == "filter_chain_not_found" ? 1 : 0;
   CHECK(not_found == 2);
 }
+
+TEST_CASE("scenario: jitter spreads latencies, reproducibly from the seed", "[sim][scenario]") {
+  sim::Scenario scenario = load("partition-and-heal");
+  scenario.faults.clear();
+  scenario.links[0].jitter = std::chrono::milliseconds(4);
+  scenario.links[0].jitter_correlation = 0.3;
+  const auto latencies = [&](std::uint64_t seed) {
+    std::vector<std::int64_t> out;
+    for (const auto& o : run_loaded(scenario, seed).requests) {
+      CHECK(o.status == 200);
+      out.push_back((o.end - o.start).count());
+    }
+    return out;
+  };
+  const auto a = latencies(1), b = latencies(1), c = latencies(2);
+  CHECK(a == b);
+  CHECK(a != c);
+  const auto [lo, hi] = std::minmax_element(a.begin(), a.end());
+  CHECK(*hi - *lo > 2000000);  // more than 2 ms apart: without jitter they differ by < 3 us
+}
