@@ -63,6 +63,7 @@ std::string_view to_string(ScenarioFault::Action action) {
     case Action::kRecover: return "recover";
     case Action::kApply: return "apply";
     case Action::kDrain: return "drain";
+    case Action::kRestart: return "restart";
   }
   return "down";
 }
@@ -292,8 +293,12 @@ Scenario load_scenario(const std::string& path, config::Diagnostics& diagnostics
         fault.config = f.string("config", true).value_or("");
       } else if (gateway_action->value == "drain") {
         fault.action = Action::kDrain;
+      } else if (gateway_action->value == "restart") {
+        fault.action = Action::kRestart;
+        fault.down_for = f.duration("down_for").value_or(io::Duration{0});
       } else {
-        context.report(Code::kInvalidValue, gateway_action->origin, "gateway faults are `apply` or `drain`");
+        context.report(Code::kInvalidValue, gateway_action->origin,
+                       "gateway faults are `apply`, `drain` or `restart`");
         return;
       }
       scenario.faults.push_back(fault);

@@ -28,7 +28,9 @@ namespace gatesim::sim {
 //            {at: 4s, backend: web, action: fail, mode: reset}, {at: 5s, backend: web, action: recover}]
 //   backends: [..., {name: web, node: backend, port: 8080, fail: stall, grpc_status: 0}]
 //   backend faults also take `action: delay, delay: 500ms`
-//   gateway faults: {at: 3s, gateway: apply, config: "<Istio YAML>"} (live reconfiguration), {at: 4s, gateway: drain}
+//   gateway faults: {at: 3s, gateway: apply, config: "<Istio YAML>"} (live reconfiguration), {at: 4s, gateway: drain},
+//                   {at: 5s, gateway: restart, down_for: 500ms} (process exit: every socket closes, connects are
+//                   refused while down, then a new engine starts with the last applied configuration)
 //   node faults: {at: 2s, node: backend, action: down}, {at: 3s, node: backend, action: up}
 //   gateway: {node: gateway, config: "<Istio YAML>"}   # or config_file: path
 //   dns: {shop.example.com: gateway, cdn.example.com: [edge1, edge2]}
@@ -94,12 +96,13 @@ struct ScenarioClient {
 // `delay` and `rate` change it. On a backend (`backend: NAME`): `fail` makes it reset, close
 // or stall (`mode`), `status` makes it answer `status`, `recover` restores its first options.
 struct ScenarioFault {
-  enum class Action { kDown, kUp, kLoss, kDelay, kRate, kFail, kStatus, kRecover, kApply, kDrain };
+  enum class Action { kDown, kUp, kLoss, kDelay, kRate, kFail, kStatus, kRecover, kApply, kDrain, kRestart };
   io::Duration at{0};
   std::string a, b;   // link faults
   std::string backend;  // backend faults
   bool gateway = false;  // gateway faults: apply a new configuration, or drain
   std::string config;    // kApply: Istio YAML ({{ip:NODE}} placeholders allowed)
+  io::Duration down_for{0};  // kRestart: how long the gateway process is gone
   std::string node;      // node faults (down/up every link of the node)
   Action action = Action::kDown;
   double loss = 0;

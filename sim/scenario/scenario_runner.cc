@@ -103,9 +103,12 @@ RunResult simulate(const Scenario& scenario, std::uint64_t seed, const std::stri
            {"duration_ns", ns(e.duration)}});
   };
   options.key_log = [&](const std::string& line) { result.key_log += line + "\n"; };
-  engine::Engine gateway(world.runtime(scenario.gateway_node), options);
+  // A unique_ptr because a `restart` fault destroys the engine (the process exits) and builds
+  // another from the last configuration applied.
+  auto gateway = std::make_unique<engine::Engine>(world.runtime(scenario.gateway_node), options);
+  std::shared_ptr<const config::Snapshot> applied = config.snapshot;
   std::string problems;
-  if (!gateway.apply(config.snapshot, &problems)) {
+  if (!gateway->apply(config.snapshot, &problems)) {
     diagnostics.add(config::Code::kInvalidValue, config::Origin{{scenario.file, 0, 0}, "gateway"}, "Scenario",
                     "the gateway could not start: " + problems);
     return result;
@@ -213,14 +216,24 @@ RunResult simulate(const Scenario& scenario, std::uint64_t seed, const std::stri
       if (f.gateway) {
         e["target"] = "gateway";
         if (f.action == Action::kDrain) {
-          gateway.start_drain();
+          if (gateway) gateway->start_drain();
+        } else if (f.action == Action::kRestart) {
+          gateway.reset();
+          e["down_for_ns"] = ns(f.down_for);
+          world.runtime(scenario.gateway_node).schedule(f.down_for, [&] {
+            gateway = std::make_unique<engine::Engine>(world.runtime(scenario.gateway_node), options);
+            std::string why;
+            gateway->apply(applied, &why);
+            event({{"type", "gateway_started"}, {"problems", why}});
+          });
         } else {
           const config::PipelineResult next = config::run_config_pipeline_on_text(
               substitute(f.config), scenario.file + "#faults", {}, compile);
           e["errors"] = next.diagnostics.count(config::Severity::kError);
           if (!next.diagnostics.has_errors()) {
             std::string why;
-            gateway.apply(next.snapshot, &why);
+            applied = next.snapshot;
+            if (gateway) gateway->apply(applied, &why);
             e["problems"] = why;
           }
         }

@@ -283,6 +283,28 @@ TEST_CASE("scenario: live reconfiguration reroutes an open connection; drain ref
   CHECK(client["/e"]->error == "connect: Connection refused");  // drained: no listener
 }
 
+TEST_CASE("scenario: a gateway restart cuts the request in flight, refuses while down, then serves again",
+          "[sim][scenario]") {
+  config::Diagnostics diagnostics;
+  const sim::Scenario scenario = sim::load_scenario(
+      std::string(GATESIM_SOURCE_DIR) + "/scenarios/resilience/gateway-restart.yaml", diagnostics);
+  REQUIRE_FALSE(diagnostics.has_errors());
+  const sim::RunResult r = run_loaded(scenario, 1);
+  std::map<std::string, const sim::RequestOutcome*> client;
+  for (const auto& o : r.requests) client[o.path] = &o;
+  REQUIRE(client.size() == 6);
+  CHECK(client["/b"]->status == 200);
+  CHECK(client["/report"]->status == 0);  // in flight on the slow backend at 2 s
+  // Cut when the gateway's FIN arrives: the restart time plus one 5 ms link.
+  const auto cut = client["/report"]->end;
+  CHECK(cut >= std::chrono::milliseconds(2005));
+  CHECK(cut < std::chrono::milliseconds(2006));
+  CHECK(client["/c"]->error == "connect: Connection refused");
+  CHECK(client["/d"]->status == 200);
+  CHECK(client["/d"]->connection == 3);  // a new connection to the new process
+  CHECK(client["/e"]->connection == 3);
+}
+
 TEST_CASE("scenario: TLS probes see the certificate each SNI selects, or a closed connection", "[sim][scenario]") {
   config::Diagnostics diagnostics;
   const sim::Scenario scenario =
