@@ -146,6 +146,20 @@ Scenario load_scenario(const std::string& path, config::Diagnostics& diagnostics
     });
     g->finish();
   }
+  // A DNS answer is a node (its address towards the gateway) or NODE/PEER: NODE's address on
+  // its link to PEER, so that one gateway can answer on several addresses.
+  auto dns_target_ok = [&](const config::LocatedString& target) {
+    const std::size_t slash = target.value.find('/');
+    if (slash == std::string::npos) return known_node(target);
+    const config::LocatedString node{target.value.substr(0, slash), target.origin};
+    const config::LocatedString peer{target.value.substr(slash + 1), target.origin};
+    if (!known_node(node) || !known_node(peer)) return false;
+    for (const LinkSpec& l : scenario.links) {
+      if ((l.a == node.value && l.b == peer.value) || (l.a == peer.value && l.b == node.value)) return true;
+    }
+    context.report(Code::kInvalidValue, target.origin, "no link between " + node.value + " and " + peer.value);
+    return false;
+  };
   const YAML::Node dns = root.take("dns");
   if (dns && dns.IsMap()) {
     FieldReader entries(context, dns, "dns");
@@ -158,7 +172,7 @@ Scenario load_scenario(const std::string& path, config::Diagnostics& diagnostics
         nodes.push_back(*one);
       }
       for (const auto& n : nodes) {
-        if (known_node(n)) scenario.dns[host].push_back(n.value);
+        if (dns_target_ok(n)) scenario.dns[host].push_back(n.value);
       }
     }
     entries.finish();

@@ -33,7 +33,8 @@ namespace gatesim::sim {
 //                   refused while down, then a new engine starts with the last applied configuration)
 //   node faults: {at: 2s, node: backend, action: down}, {at: 3s, node: backend, action: up}
 //   gateway: {node: gateway, config: "<Istio YAML>"}   # or config_file: path
-//   dns: {shop.example.com: gateway, cdn.example.com: [edge1, edge2]}
+//   dns: {shop.example.com: gateway, cdn.example.com: [edge1, edge2], alt.example.com: gateway/backend}
+//        (NODE/PEER: NODE's address on its link to PEER)
 //   backends:
 //   - {name: web, node: backend, port: 8080, status: 200, body_bytes: 0, delay: 0ms}
 //   clients:

@@ -150,7 +150,13 @@ RunResult simulate(const Scenario& scenario, std::uint64_t seed, const std::stri
       std::vector<io::Address> out;
       auto it = scenario.dns.find(host);
       if (it == scenario.dns.end()) return out;
-      for (const std::string& node : it->second) out.push_back({ip_of(scenario, world, node), port});
+      for (const std::string& answer : it->second) {
+        const std::size_t slash = answer.find('/');
+        out.push_back({slash == std::string::npos
+                           ? ip_of(scenario, world, answer)
+                           : world.address_of(answer.substr(0, slash), answer.substr(slash + 1)),
+                       port});
+      }
       return out;
     };
     auto on_outcome = [&](const RequestOutcome& o) {

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# gatesim validate: exit codes and output a user sees. Usage: validate_cli_test.sh GATESIM SOURCE_DIR
+# gatesim validate and run: exit codes and output a user sees. Usage: validate_cli_test.sh GATESIM SOURCE_DIR
 set -u
 gatesim=$1
 src=$2
@@ -52,6 +52,13 @@ lines=$(grep -oE '^[^ ]+:[0-9]+:[0-9]+:' "$tmp/out" | cut -d: -f2)
 if [ "$lines" != "$(printf '%s\n' $lines | sort -n)" ]; then
   echo "FAIL: diagnostics not in line order"; failures=$((failures + 1))
 fi
+
+# gatesim run: a broken scenario is refused before anything runs; bad flags are usage errors.
+printf 'name: bad\nnodes: [client, gateway]\nlinks: [{between: [client, gateway], rate: 1Mbps, delay: 5ms}]\ngateway: {node: gateway, config: ""}\nfaults: [{at: 1s, gateway: reboot}]\n' >"$tmp/bad-scenario.yaml"
+expect_exit 2 "broken scenario" "$gatesim" run "$tmp/bad-scenario.yaml"
+expect_output "bad-scenario.yaml:5:28: error\[GS013\]: Scenario: faults\[0\].gateway: gateway faults are" "scenario error line"
+expect_exit 2 "missing scenario" "$gatesim" run "$tmp/none.yaml"
+expect_exit 2 "bad seed" "$gatesim" run --seed minus-one "$src/scenarios/basics/lossy-download.yaml"
 
 if [ "$failures" -eq 0 ]; then echo "validate CLI: all checks passed"; fi
 exit "$failures"

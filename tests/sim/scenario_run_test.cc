@@ -76,6 +76,25 @@ TEST_CASE("scenario: two servers sharing a certificate give the coalesced host 4
   CHECK(logged);
 }
 
+TEST_CASE("scenario: chrome opens a new connection where firefox coalesces on any overlapping address",
+          "[sim][scenario]") {
+  const sim::RunResult r = run("coalescing-chrome-vs-firefox", 1);
+  std::map<std::string, const sim::RequestOutcome*> logo;
+  for (const auto& o : r.requests) {
+    CHECK(o.status == 200);
+    if (o.path == "/logo.png") logo[o.client] = &o;
+  }
+  REQUIRE(logo.size() == 2);
+  CHECK(logo["chrome"]->connection == 2);   // cdn's first address is not the connection's
+  CHECK(logo["firefox"]->connection == 1);  // cdn's second address is
+  int logo_over_shop_sni = 0;
+  for (const auto& e : r.access_log) {
+    if (e.path == "/logo.png" && e.requested_server_name == "shop.example.com") ++logo_over_shop_sni;
+  }
+  CHECK(logo_over_shop_sni == 1);  // firefox's coalesced request rides the shop handshake
+  REQUIRE(r.tls.size() == 3);      // chrome twice, firefox once
+}
+
 TEST_CASE("scenario runs are deterministic: same seed, same trace and TLS secrets", "[sim][scenario]") {
   const sim::RunResult a = run("two-hosts-one-connection", 7);
   const sim::RunResult b = run("two-hosts-one-connection", 7);
