@@ -78,8 +78,7 @@ AdminServer::~AdminServer() {
 bool AdminServer::listen(const io::Address& address, std::string* error) {
   listener_ = runtime_.listen(address, [this](std::unique_ptr<io::Connection> c) {
     auto session = std::make_unique<Session>(*this, std::move(c));
-    Session* raw = session.get();
-    sessions_.emplace(raw, std::move(session));
+    sessions_.add(std::move(session));
   }, error);
   return listener_ != nullptr;
 }

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "gateway/engine/engine.h"
+#include "gateway/io/owned_in_order.h"
 #include "gateway/io/runtime.h"
 
 namespace gatesim::engine {
@@ -26,7 +27,7 @@ class AdminServer {
   io::Runtime& runtime_;
   const Engine& engine_;
   std::unique_ptr<io::Listener> listener_;
-  std::map<Session*, std::unique_ptr<Session>> sessions_;
+  io::OwnedInOrder<Session> sessions_;
 };
 
 }  // namespace gatesim::engine

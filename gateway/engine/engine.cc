@@ -85,22 +85,20 @@ void Engine::on_accepted(const config::Listener& listener, std::unique_ptr<io::C
   ++stats_.connections_accepted;
   ++stats_.connections_active;
   auto downstream = std::make_unique<DownstreamConnection>(*this, snapshot_, listener, std::move(connection));
-  DownstreamConnection* raw = downstream.get();
-  connections_.emplace(raw, std::move(downstream));
-  raw->start();
+  connections_.add(std::move(downstream))->start();
 }
 
 void Engine::release(DownstreamConnection* connection) {
   // Deferred: the connection's own callback is still on the stack.
   runtime_.defer([this, connection] {
-    if (connections_.erase(connection) > 0) --stats_.connections_active;
+    if (connections_.erase(connection)) --stats_.connections_active;
   });
 }
 
 void Engine::start_drain() {
   draining_ = true;
   listeners_.clear();
-  for (auto& [raw, connection] : connections_) raw->start_drain();
+  connections_.for_each([](DownstreamConnection& c) { c.start_drain(); });
 }
 
 void Engine::log(const AccessLogEntry& entry) const {

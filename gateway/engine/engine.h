@@ -9,6 +9,7 @@
 
 #include "gateway/config/snapshot.h"
 #include "gateway/engine/engine_options.h"
+#include "gateway/io/owned_in_order.h"
 #include "gateway/io/runtime.h"
 #include "gateway/tls/tls_context.h"
 #include "gateway/upstream/http_pool.h"
@@ -72,7 +73,7 @@ class Engine {
   std::vector<std::unique_ptr<io::Listener>> listeners_;
   std::map<const config::FilterChain*, std::shared_ptr<tls::ServerTlsContext>> tls_contexts_;
   std::map<std::string, std::unique_ptr<upstream::HttpPool>> pools_;  // by endpoint; outlives connections
-  std::map<DownstreamConnection*, std::unique_ptr<DownstreamConnection>> connections_;
+  io::OwnedInOrder<DownstreamConnection> connections_;
   bool draining_ = false;
   EngineStats stats_;
 };

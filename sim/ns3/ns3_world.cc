@@ -71,6 +71,11 @@ void Ns3World::apply_loss(ns3::NetDeviceContainer& devices, double rate) {
     ns3::Ptr<ns3::RateErrorModel> model = ns3::CreateObject<ns3::RateErrorModel>();
     model->SetUnit(ns3::RateErrorModel::ERROR_UNIT_PACKET);
     model->SetRate(rate);
+    // An explicit stream: ns-3 numbers automatic streams from a process-wide counter that
+    // Simulator::Destroy does not reset, so a second run in one process would draw other losses.
+    ns3::Ptr<ns3::UniformRandomVariable> draws = ns3::CreateObject<ns3::UniformRandomVariable>();
+    draws->SetStream(static_cast<int64_t>(next_stream_++));
+    model->SetRandomVariable(draws);
     devices.Get(i)->SetAttribute("ReceiveErrorModel", ns3::PointerValue(model));
   }
 }

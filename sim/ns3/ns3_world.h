@@ -79,6 +79,7 @@ class Ns3World {
   void apply_loss(ns3::NetDeviceContainer& devices, double rate);
   void redraw_jitter(std::size_t link, double previous);
   io::Rng jitter_rng_{0};
+  std::uint64_t next_stream_ = 0;  // ns-3 random streams handed out by this world, in order
   bool finalized_ = false;
 };
 

@@ -5,6 +5,7 @@
 #include <memory>
 #include <string>
 
+#include "gateway/io/owned_in_order.h"
 #include "gateway/io/runtime.h"
 
 namespace gatesim::sim {
@@ -39,7 +40,7 @@ class HttpEchoBackend {
   std::string name_;
   HttpEchoOptions options_;
   std::unique_ptr<io::Listener> listener_;
-  std::map<Session*, std::unique_ptr<Session>> sessions_;
+  io::OwnedInOrder<Session> sessions_;
   std::uint64_t requests_ = 0;
 };
 

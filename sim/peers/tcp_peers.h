@@ -5,6 +5,7 @@
 #include <memory>
 #include <string>
 
+#include "gateway/io/owned_in_order.h"
 #include "gateway/io/runtime.h"
 
 namespace gatesim::sim {
@@ -22,7 +23,7 @@ class TcpBackend {
   io::Runtime& runtime_;
   std::string greeting_;
   std::unique_ptr<io::Listener> listener_;
-  std::map<Session*, std::unique_ptr<Session>> sessions_;
+  io::OwnedInOrder<Session> sessions_;
 };
 
 struct TcpProbeOutcome {
