@@ -24,17 +24,32 @@ int run_scenario_command(const RunOptions& options) {
   std::printf("scenario %s, seed %llu, %.3f s simulated, %llu simulator events\n", scenario.name.c_str(),
               static_cast<unsigned long long>(seed), static_cast<double>(scenario.duration.count()) / 1e9,
               static_cast<unsigned long long>(result.simulator_events));
-  std::printf("%-16s %8s %6s  %-28s %9s %9s %9s\n", "client", "requests", "conns", "statuses", "p50 ms", "p90 ms",
-              "p99 ms");
+  std::printf("%-16s %8s %6s  %9s %9s %9s  %s\n", "client", "requests", "conns", "p50 ms", "p90 ms", "p99 ms",
+              "outcomes");
   for (const sim::ClientSummary& c : result.clients) {
-    std::string statuses;
+    std::string outcomes;
+    const auto add = [&outcomes](const std::string& what, std::uint64_t count) {
+      outcomes += (outcomes.empty() ? "" : ", ") + what + " x" + std::to_string(count);
+    };
     for (const auto& [code, count] : c.statuses) {
-      statuses += (statuses.empty() ? "" : " ") + (code == 0 ? std::string("error") : std::to_string(code)) + "x" +
-                  std::to_string(count);
+      if (code != 0) add(std::to_string(code), count);
     }
-    std::printf("%-16s %8llu %6llu  %-28s %9.3f %9.3f %9.3f\n", c.name.c_str(),
-                static_cast<unsigned long long>(c.requests), static_cast<unsigned long long>(c.connections),
-                statuses.c_str(), c.p50_ms, c.p90_ms, c.p99_ms);
+    for (const auto& [code, count] : c.grpc_statuses) add("grpc-status " + std::to_string(code), count);
+    for (const auto& [error, count] : c.errors) add(error, count);
+    std::printf("%-16s %8llu %6llu  %9.3f %9.3f %9.3f  %s\n", c.name.c_str(),
+                static_cast<unsigned long long>(c.requests), static_cast<unsigned long long>(c.connections), c.p50_ms,
+                c.p90_ms, c.p99_ms, outcomes.c_str());
+  }
+  for (const sim::ScenarioTlsProbe& probe : scenario.tls_probes) {
+    for (const sim::TlsOutcome& t : result.tls) {
+      if (t.client != probe.name) continue;
+      if (t.error.empty()) {
+        std::printf("%-16s tls: sni \"%s\" -> certificate %s, alpn %s, %s\n", t.client.c_str(), t.sni.c_str(),
+                    t.certificate_subject.c_str(), t.alpn.empty() ? "none" : t.alpn.c_str(), t.version.c_str());
+      } else {
+        std::printf("%-16s tls: sni \"%s\" -> %s\n", t.client.c_str(), t.sni.c_str(), t.error.c_str());
+      }
+    }
   }
   for (const sim::TcpProbeOutcome& t : result.tcp) {
     std::printf("%-16s tcp: %s after %.3f ms\n", t.client.c_str(),

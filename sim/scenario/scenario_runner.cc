@@ -293,6 +293,8 @@ RunResult simulate(const Scenario& scenario, std::uint64_t seed, const std::stri
       if (o.client != c.name) continue;
       ++summary.requests;
       ++summary.statuses[o.status];
+      if (o.status == 0) ++summary.errors[o.error];
+      if (o.grpc_status >= 0) ++summary.grpc_statuses[o.grpc_status];
       max_connection = std::max(max_connection, o.connection);
       if (o.status != 0) latencies.push_back(static_cast<double>(ns(o.end - o.start)) / 1e6);
     }
@@ -340,8 +342,10 @@ std::string summary_json(const Scenario& scenario, std::uint64_t seed, const Run
   for (const ClientSummary& c : result.clients) {
     nlohmann::json statuses;
     for (const auto& [code, count] : c.statuses) statuses[std::to_string(code)] = count;
+    nlohmann::json grpc = nlohmann::json::object();
+    for (const auto& [code, count] : c.grpc_statuses) grpc[std::to_string(code)] = count;
     j["clients"].push_back({{"name", c.name}, {"requests", c.requests}, {"connections", c.connections},
-                            {"statuses", statuses}, {"p50_ms", c.p50_ms}, {"p90_ms", c.p90_ms}, {"p99_ms", c.p99_ms}});
+                            {"statuses", statuses}, {"errors", c.errors}, {"grpc_statuses", grpc}, {"p50_ms", c.p50_ms}, {"p90_ms", c.p90_ms}, {"p99_ms", c.p99_ms}});
   }
   return j.dump(2) + "\n";
 }

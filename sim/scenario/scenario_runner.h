@@ -16,6 +16,8 @@ struct ClientSummary {
   std::string name;
   std::uint64_t requests = 0;
   std::map<int, std::uint64_t> statuses;  // 0: no response
+  std::map<std::string, std::uint64_t> errors;  // no response, by error ("timeout", ...)
+  std::map<int, std::uint64_t> grpc_statuses;   // gRPC calls that got a grpc-status
   std::uint64_t connections = 0;
   double p50_ms = 0, p90_ms = 0, p99_ms = 0;  // simulated latency of answered requests
 };
