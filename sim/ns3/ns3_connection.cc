@@ -23,7 +23,11 @@ Ns3Connection::~Ns3Connection() {
   socket_->SetSendCallback(ns3::MakeNullCallback<void, ns3::Ptr<ns3::Socket>, uint32_t>());
   socket_->SetCloseCallbacks(ns3::MakeNullCallback<void, ns3::Ptr<ns3::Socket>>(),
                              ns3::MakeNullCallback<void, ns3::Ptr<ns3::Socket>>());
-  if (!closed_) socket_->Close();
+  if (!closed_) {
+    // Destroyed open (its owner went away, e.g. a gateway restart): the socket closes now.
+    runtime_.report({ConnectionEvent::Kind::kClosed, id_, local_, peer_, "destroyed"});
+    socket_->Close();
+  }
 }
 
 void Ns3Connection::on_readable(ns3::Ptr<ns3::Socket>) { read_all(); }
@@ -130,6 +134,8 @@ void Ns3Connection::reset() {
 void Ns3Connection::finish(io::CloseReason reason) {
   if (closed_) return;
   closed_ = true;
+  runtime_.report({ConnectionEvent::Kind::kClosed, id_, local_, peer_,
+                   std::string(io::to_string(reason)) + (peer_fin_ ? " after the peer's FIN" : "")});
   if (callbacks_ != nullptr) callbacks_->on_closed(*this, reason);
 }
 

@@ -11,6 +11,16 @@
 #include "sim/ns3/ns3_connection.h"
 
 namespace gatesim::sim {
+
+std::string_view to_string(ConnectionEvent::Kind kind) {
+  switch (kind) {
+    case ConnectionEvent::Kind::kAccepted: return "accepted";
+    case ConnectionEvent::Kind::kConnected: return "connected";
+    case ConnectionEvent::Kind::kConnectFailed: return "connect_failed";
+    case ConnectionEvent::Kind::kClosed: return "closed";
+  }
+  return "closed";
+}
 namespace {
 
 io::Address to_address(const ns3::Address& address) {
@@ -42,7 +52,9 @@ class Ns3Listener : public io::Listener {
 
  private:
   void accepted(ns3::Ptr<ns3::Socket> socket, const ns3::Address& from) {
-    on_accept_(std::make_unique<Ns3Connection>(runtime_, socket, local_of(socket), to_address(from)));
+    auto connection = std::make_unique<Ns3Connection>(runtime_, socket, local_of(socket), to_address(from));
+    runtime_.report({ConnectionEvent::Kind::kAccepted, connection->id(), connection->local(), connection->peer(), ""});
+    on_accept_(std::move(connection));
   }
 
   Ns3Runtime& runtime_;
@@ -117,11 +129,14 @@ void Ns3Runtime::connect(const io::Address& address, io::Duration timeout, io::C
     ns3::Simulator::Cancel(pending->timer);
     if (alive.expired()) return;
     if (!ok) {
+      report({ConnectionEvent::Kind::kConnectFailed, 0, local_of(socket), address, why});
       socket->Close();
       on_connected(nullptr, why);
       return;
     }
-    on_connected(std::make_unique<Ns3Connection>(*this, socket, local_of(socket), address), "");
+    auto connection = std::make_unique<Ns3Connection>(*this, socket, local_of(socket), address);
+    report({ConnectionEvent::Kind::kConnected, connection->id(), connection->local(), address, ""});
+    on_connected(std::move(connection), "");
   };
   socket->SetConnectCallback(ns3::Callback<void, ns3::Ptr<ns3::Socket>>([complete](ns3::Ptr<ns3::Socket>) { complete(true, ""); }),
                              ns3::Callback<void, ns3::Ptr<ns3::Socket>>([complete](ns3::Ptr<ns3::Socket>) {

@@ -4,6 +4,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <string>
 
 #include <ns3/event-id.h>
 #include <ns3/node.h>
@@ -12,6 +13,17 @@
 #include "gateway/io/runtime.h"
 
 namespace gatesim::sim {
+
+// What happened to one TCP connection of a node, for the scenario trace. `id` is the
+// connection's id on its node (0 for a connect that failed before a connection existed).
+struct ConnectionEvent {
+  enum class Kind { kAccepted, kConnected, kConnectFailed, kClosed };
+  Kind kind = Kind::kAccepted;
+  std::uint64_t id = 0;
+  io::Address local, peer;
+  std::string detail;  // connect failure or close reason
+};
+std::string_view to_string(ConnectionEvent::Kind kind);
 
 // io::Runtime on ns-3 (DESIGN.md, "The I/O boundary"): one instance per simulated node,
 // all sharing the one deterministic simulator clock. Timers are simulator events, sockets
@@ -33,6 +45,13 @@ class Ns3Runtime : public io::Runtime {
 
   ns3::Ptr<ns3::Node> node() const { return node_; }
   std::uint64_t next_connection_id() { return ++connection_ids_; }
+  // Every connection of this node reports here (accepted, connected, failed, closed).
+  void set_connection_observer(std::function<void(const ConnectionEvent&)> observer) {
+    observer_ = std::move(observer);
+  }
+  void report(const ConnectionEvent& event) const {
+    if (observer_) observer_(event);
+  }
 
  private:
   ns3::Ptr<ns3::Node> node_;
@@ -40,6 +59,7 @@ class Ns3Runtime : public io::Runtime {
   io::TimerId next_timer_ = 0;
   std::map<io::TimerId, ns3::EventId> timers_;
   std::uint64_t connection_ids_ = 0;
+  std::function<void(const ConnectionEvent&)> observer_;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);  // events outliving the runtime
 };
 

@@ -92,6 +92,12 @@ RunResult simulate(const Scenario& scenario, std::uint64_t seed, const std::stri
     e["t_ns"] = ns(world.now());
     trace.push_back(e.dump());
   };
+  for (const std::string& node : scenario.nodes) {
+    world.runtime(node).set_connection_observer([&event, node](const ConnectionEvent& c) {
+      event({{"type", "connection"}, {"node", node}, {"event", std::string(to_string(c.kind))}, {"id", c.id},
+             {"local", c.local.to_string()}, {"peer", c.peer.to_string()}, {"detail", c.detail}});
+    });
+  }
 
   engine::EngineOptions options;
   options.access_log = [&](const engine::AccessLogEntry& e) {
@@ -224,8 +230,9 @@ RunResult simulate(const Scenario& scenario, std::uint64_t seed, const std::stri
         if (f.action == Action::kDrain) {
           if (gateway) gateway->start_drain();
         } else if (f.action == Action::kRestart) {
-          gateway.reset();
           e["down_for_ns"] = ns(f.down_for);
+          event(e);  // before the closes it causes
+          gateway.reset();
           world.runtime(scenario.gateway_node).schedule(f.down_for, [&] {
             gateway = std::make_unique<engine::Engine>(world.runtime(scenario.gateway_node), options);
             std::string why;
@@ -265,7 +272,7 @@ RunResult simulate(const Scenario& scenario, std::uint64_t seed, const std::stri
         }
         e["link"] = f.a + "-" + f.b;
       }
-      event(e);
+      if (f.action != Action::kRestart || !f.gateway) event(e);
     });
   }
   if (pcap && !out_dir.empty()) {
@@ -273,6 +280,8 @@ RunResult simulate(const Scenario& scenario, std::uint64_t seed, const std::stri
     world.enable_pcap(out_dir);
   }
   world.run_until(scenario.duration);
+  // What the teardown below closes is not part of the run.
+  for (const std::string& node : scenario.nodes) world.runtime(node).set_connection_observer(nullptr);
   result.simulator_events = ns3::Simulator::GetEventCount();
   clients.clear();
   loads.clear();

@@ -37,6 +37,14 @@ struct RunResult {
   std::uint64_t simulator_events = 0;
 };
 
+// trace.jsonl holds one JSON object per line, in simulated-time order (`t_ns`), by `type`:
+//   connection  every TCP connection of every node: accepted / connected / connect_failed /
+//               closed (`detail`: why), with node, per-node id, local and peer addresses
+//   tls         a client's or probe's handshake: SNI, ALPN, version, certificate subject, error
+//   gateway     the engine's access log entry (code, response flags, upstream, SNI, duration)
+//   response    a client request's outcome: client connection number, start/end, status, error
+//   tcp         a raw TCP probe's outcome
+//   fault       a timed fault as it fires; gateway_started after a restart
 // Runs a scenario to its duration in ns-3 with the real engine on the gateway node, from
 // `seed`: same scenario and seed, same trace, byte for byte. Writes trace.jsonl, keylog.txt
 // and summary.json into `out_dir` when it is not empty.

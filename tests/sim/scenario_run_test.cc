@@ -322,6 +322,17 @@ TEST_CASE("scenario: a gateway restart cuts the request in flight, refuses while
   CHECK(client["/d"]->status == 200);
   CHECK(client["/d"]->connection == 3);  // a new connection to the new process
   CHECK(client["/e"]->connection == 3);
+  // The trace shows every connection: the gateway's two client connections die with the
+  // process at 2 s, the refused connect, and the accepts after the restart.
+  const auto count = [&r](const std::string& needle) {
+    std::size_t n = 0;
+    for (std::size_t at = r.trace.find(needle); at != std::string::npos; at = r.trace.find(needle, at + 1)) ++n;
+    return n;
+  };
+  CHECK(count(R"("detail":"destroyed","event":"closed")") == 2);
+  CHECK(count(R"("detail":"Connection refused","event":"connect_failed")") == 1);
+  CHECK(count(R"("event":"accepted","id":5,"local":"10.0.1.2:80","node":"gateway")") == 1);
+  CHECK(r.trace.find(R"("action":"restart")") < r.trace.find(R"("detail":"destroyed")"));
 }
 
 TEST_CASE("scenario: TLS probes see the certificate each SNI selects, or a closed connection", "[sim][scenario]") {
