@@ -10,7 +10,8 @@
 #include <openssl/evp.h>
 
 #include "gateway/config/config_pipeline.h"
-#include "gateway/engine/engine.h"
+#include "sim/scenario/simulated_gateway.h"
+#include "sim/scenario/trace_events.h"
 #include "sim/core/deterministic_tls_random.h"
 #include "sim/peers/tcp_peers.h"
 #include "sim/peers/tls_probe.h"
@@ -93,28 +94,19 @@ RunResult simulate(const Scenario& scenario, std::uint64_t seed, const std::stri
     trace.push_back(e.dump());
   };
   for (const std::string& node : scenario.nodes) {
-    world.runtime(node).set_connection_observer([&event, node](const ConnectionEvent& c) {
-      event({{"type", "connection"}, {"node", node}, {"event", std::string(to_string(c.kind))}, {"id", c.id},
-             {"local", c.local.to_string()}, {"peer", c.peer.to_string()}, {"detail", c.detail}});
-    });
+    world.runtime(node).set_connection_observer(
+        [&event, node](const ConnectionEvent& c) { event(trace_event(node, c)); });
   }
 
   engine::EngineOptions options;
   options.access_log = [&](const engine::AccessLogEntry& e) {
     result.access_log.push_back(e);
-    event({{"type", "gateway"}, {"protocol", e.protocol}, {"method", e.method}, {"path", e.path},
-           {"authority", e.authority}, {"code", e.response_code}, {"flags", e.response_flags},
-           {"details", e.details}, {"upstream", e.upstream_host}, {"cluster", e.upstream_cluster},
-           {"downstream", e.downstream_remote}, {"sni", e.requested_server_name},
-           {"duration_ns", ns(e.duration)}});
+    event(trace_event(e));
   };
   options.key_log = [&](const std::string& line) { result.key_log += line + "\n"; };
-  // A unique_ptr because a `restart` fault destroys the engine (the process exits) and builds
-  // another from the last configuration applied.
-  auto gateway = std::make_unique<engine::Engine>(world.runtime(scenario.gateway_node), options);
-  std::shared_ptr<const config::Snapshot> applied = config.snapshot;
+  SimulatedGateway gateway(world.runtime(scenario.gateway_node), options);
   std::string problems;
-  if (!gateway->apply(config.snapshot, &problems)) {
+  if (!gateway.start(config.snapshot, &problems)) {
     diagnostics.add(config::Code::kInvalidValue, config::Origin{{scenario.file, 0, 0}, "gateway"}, "Scenario",
                     "the gateway could not start: " + problems);
     return result;
@@ -167,16 +159,11 @@ RunResult simulate(const Scenario& scenario, std::uint64_t seed, const std::stri
     };
     auto on_outcome = [&](const RequestOutcome& o) {
       result.requests.push_back(o);
-      event({{"type", "response"}, {"client", o.client}, {"connection", o.connection}, {"method", o.method},
-             {"path", o.path}, {"authority", o.authority}, {"protocol", o.protocol}, {"status", o.status},
-             {"error", o.error}, {"start_ns", ns(o.start)}, {"end_ns", ns(o.end)}, {"body_bytes", o.body_bytes},
-             {"location", o.location}, {"redirect_hop", o.redirect_hop}, {"retry_after_421", o.retry_after_421},
-             {"grpc_status", o.grpc_status}});
+      event(trace_event(o));
     };
     auto on_tls = [&](const TlsOutcome& t) {
       result.tls.push_back(t);
-      event({{"type", "tls"}, {"client", t.client}, {"connection", t.connection}, {"sni", t.sni}, {"alpn", t.alpn},
-             {"version", t.version}, {"certificate", t.certificate_subject}, {"error", t.error}});
+      event(trace_event(t));
     };
     if (c.load) {
       loads.push_back(std::make_unique<LoadGenerator>(world.runtime(c.node), c.name, target, *c.load));
@@ -198,9 +185,7 @@ RunResult simulate(const Scenario& scenario, std::uint64_t seed, const std::stri
                                                     t.alpn, t.at, t.timeout));
     tls_probes.back()->on_outcome = [&](const TlsOutcome& o) {
       result.tls.push_back(o);
-      event({{"type", "tls"}, {"client", o.client}, {"connection", o.connection}, {"sni", o.sni}, {"alpn", o.alpn},
-             {"version", o.version}, {"certificate", o.certificate_subject}, {"names", o.certificate_names},
-             {"error", o.error}});
+      event(trace_event(o));
     };
     tls_probes.back()->start();
   }
@@ -211,8 +196,7 @@ RunResult simulate(const Scenario& scenario, std::uint64_t seed, const std::stri
                                                 t.expect, t.at, t.timeout));
     probes.back()->on_outcome = [&](const TcpProbeOutcome& o) {
       result.tcp.push_back(o);
-      event({{"type", "tcp"}, {"client", o.client}, {"connected_ns", ns(o.connected)},
-             {"first_byte_ns", ns(o.first_byte)}, {"received", o.received}, {"error", o.error}});
+      event(trace_event(o));
     };
     probes.back()->start();
   }
@@ -228,15 +212,11 @@ RunResult simulate(const Scenario& scenario, std::uint64_t seed, const std::stri
       if (f.gateway) {
         e["target"] = "gateway";
         if (f.action == Action::kDrain) {
-          if (gateway) gateway->start_drain();
+          gateway.drain();
         } else if (f.action == Action::kRestart) {
           e["down_for_ns"] = ns(f.down_for);
           event(e);  // before the closes it causes
-          gateway.reset();
-          world.runtime(scenario.gateway_node).schedule(f.down_for, [&] {
-            gateway = std::make_unique<engine::Engine>(world.runtime(scenario.gateway_node), options);
-            std::string why;
-            gateway->apply(applied, &why);
+          return gateway.restart(f.down_for, [&event](const std::string& why) {
             event({{"type", "gateway_started"}, {"problems", why}});
           });
         } else {
@@ -245,8 +225,7 @@ RunResult simulate(const Scenario& scenario, std::uint64_t seed, const std::stri
           e["errors"] = next.diagnostics.count(config::Severity::kError);
           if (!next.diagnostics.has_errors()) {
             std::string why;
-            applied = next.snapshot;
-            if (gateway) gateway->apply(applied, &why);
+            gateway.apply(next.snapshot, &why);
             e["problems"] = why;
           }
         }
@@ -272,7 +251,7 @@ RunResult simulate(const Scenario& scenario, std::uint64_t seed, const std::stri
         }
         e["link"] = f.a + "-" + f.b;
       }
-      if (f.action != Action::kRestart || !f.gateway) event(e);
+      event(e);
     });
   }
   if (pcap && !out_dir.empty()) {

@@ -1,0 +1,38 @@
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "gateway/config/snapshot.h"
+#include "gateway/engine/engine.h"
+
+namespace gatesim::sim {
+
+// The gateway process on its node: the unchanged engine, plus what a process has that the
+// engine does not: the configuration last applied (a restarted process comes back with it)
+// and a life that a `restart` fault ends and begins again.
+class SimulatedGateway {
+ public:
+  SimulatedGateway(io::Runtime& runtime, engine::EngineOptions options);
+
+  // Starts the process with `snapshot`; false with the reasons when a listener or TLS
+  // context could not be built.
+  bool start(std::shared_ptr<const config::Snapshot> snapshot, std::string* problems);
+  // Live reconfiguration; while the process is down, the configuration it comes back with.
+  bool apply(std::shared_ptr<const config::Snapshot> snapshot, std::string* problems);
+  void drain();
+  // The process exits now (every socket closes with it) and a new one starts with the last
+  // applied configuration after `down_for`; `on_started` reports its problems ("" if none).
+  void restart(io::Duration down_for, std::function<void(const std::string& problems)> on_started);
+  void stop() { engine_.reset(); }
+
+ private:
+  io::Runtime& runtime_;
+  engine::EngineOptions options_;
+  std::shared_ptr<const config::Snapshot> applied_;
+  std::unique_ptr<engine::Engine> engine_;
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);  // a pending restart outliving us
+};
+
+}  // namespace gatesim::sim
