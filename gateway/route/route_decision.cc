@@ -1,5 +1,9 @@
 #include "gateway/route/route_decision.h"
 
+#include <algorithm>
+
+#include "gateway/route/request_match.h"
+
 namespace gatesim::route {
 namespace {
 
@@ -31,8 +35,21 @@ std::string redirect_location(const config::HttpRedirect& r, const http::Request
 
 }  // namespace
 
+const config::RouteTarget* pick_target(const std::vector<config::RouteTarget>& targets, io::Rng& rng) {
+  if (targets.size() <= 1) return targets.empty() ? nullptr : &targets.front();
+  std::uint64_t total = 0;
+  for (const config::RouteTarget& t : targets) total += t.weight;
+  if (total == 0) return &targets.front();  // validation rejects this; never divide by it
+  std::uint64_t draw = rng.below(total);
+  for (const config::RouteTarget& t : targets) {
+    if (draw < t.weight) return &t;
+    draw -= t.weight;
+  }
+  return &targets.back();
+}
+
 RouteDecision decide_route(const config::Snapshot& snapshot, const config::FilterChain& chain,
-                           const http::RequestHead& request) {
+                           const http::RequestHead& request, io::Rng& rng) {
   const config::RouteTable* table = snapshot.find_route_table(chain.route_table);
   const config::VirtualHost* vhost = table ? table->select_virtual_host(request.authority) : nullptr;
   if (vhost == nullptr) return local(404, "NR", "route_not_found");
@@ -43,8 +60,10 @@ RouteDecision decide_route(const config::Snapshot& snapshot, const config::Filte
     d.virtual_host = vhost;
     return d;
   }
-  if (vhost->routes.empty()) return local(404, "NR", "route_not_found");
-  const config::CompiledRoute& route = vhost->routes.front();
+  const auto matching = std::find_if(vhost->routes.begin(), vhost->routes.end(),
+                                     [&](const config::CompiledRoute& r) { return any_matches(r.matches, request); });
+  if (matching == vhost->routes.end()) return local(404, "NR", "route_not_found");
+  const config::CompiledRoute& route = *matching;
   RouteDecision d;
   d.virtual_host = vhost;
   d.route = &route;
@@ -62,7 +81,7 @@ RouteDecision decide_route(const config::Snapshot& snapshot, const config::Filte
   }
   if (route.targets.empty()) return local(404, "NR", "route_not_found");
   d.action = RouteDecision::Action::kForward;
-  d.target = &route.targets.front();
+  d.target = pick_target(route.targets, rng);
   return d;
 }
 

@@ -26,11 +26,15 @@ struct RouteDecision {
   const config::CompiledRoute* route = nullptr;
 };
 
-// The minimal router of engine I: the virtual host for :authority in the SNI-selected
-// server's route table (404 NR when none), the vhost's httpsRedirect (301), then the first
-// route of the first VirtualService for it: its direct response, redirect or first target.
-// Match semantics, weights, retries and faults arrive with the routing issue.
+// The virtual host for :authority in the SNI-selected server's route table (404 NR when
+// none), the vhost's httpsRedirect (301), then the first route whose match list admits the
+// request (istio-semantics.md 4.1-4.2; 404 NR when none): its direct response, redirect, or
+// a target drawn by weight from `rng` (4.3). Rewrites, header operations, faults, retries
+// and timeouts are applied by the stream that forwards.
 RouteDecision decide_route(const config::Snapshot& snapshot, const config::FilterChain& chain,
-                           const http::RequestHead& request);
+                           const http::RequestHead& request, io::Rng& rng);
+
+// A target by weight: weight/(sum of weights); a lone target takes everything.
+const config::RouteTarget* pick_target(const std::vector<config::RouteTarget>& targets, io::Rng& rng);
 
 }  // namespace gatesim::route
