@@ -48,6 +48,7 @@ constexpr CodeInfo kCatalogue[] = {
     {Code::kCertificatesIgnored, "GS119", S::kWarning, "certificates-ignored", ""},
     {Code::kInvalidCrl, "GS120", S::kError, "invalid-crl", ""},
     {Code::kUdpNotProxied, "GS121", S::kWarning, "udp-not-proxied", ""},
+    {Code::kInvalidMisdirectedRequests, "GS122", S::kError, "invalid-misdirected-requests", ""},
 
     {Code::kVirtualServiceNoHosts, "GS201", S::kError, "virtual-service-no-hosts", ""},
     {Code::kInvalidGatewayReference, "GS202", S::kError, "invalid-gateway-reference", ""},

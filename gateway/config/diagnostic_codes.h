@@ -22,7 +22,7 @@ enum class Code {
   kDuplicatePortName, kTlsRequired, kTlsNotAllowed, kTlsMissingCredentials,
   kTlsMissingCa, kIstioMutualExtraFields, kInvalidHost, kHttpsRedirectOnNonHttp,
   kInvalidBind, kTargetPortIgnored, kInvalidTlsVersions, kInvalidCipherSuite,
-  kWeakTlsWithoutCiphers, kInvalidCertificatePin, kCertificatesIgnored, kInvalidCrl, kUdpNotProxied,
+  kWeakTlsWithoutCiphers, kInvalidCertificatePin, kCertificatesIgnored, kInvalidCrl, kUdpNotProxied, kInvalidMisdirectedRequests,
   // VirtualService
   kVirtualServiceNoHosts, kInvalidGatewayReference, kConflictingActions, kNoAction,
   kNegativeWeight, kZeroTotalWeight, kInvalidRegex, kInvalidRedirectCode,

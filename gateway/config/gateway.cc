@@ -108,4 +108,9 @@ Gateway parse_gateway(FieldReader& spec, ObjectMeta meta) {
   return gw;
 }
 
+bool strict_misdirected_requests(const Gateway& gateway) {
+  auto it = gateway.meta.annotations.find(kMisdirectedRequestsAnnotation);
+  return it != gateway.meta.annotations.end() && it->second == "strict";
+}
+
 }  // namespace gatesim::config

@@ -81,4 +81,11 @@ struct Gateway {
 
 Gateway parse_gateway(FieldReader& spec, ObjectMeta meta);
 
+// How this Gateway's TLS servers treat a request whose :authority another server of the same
+// port serves better than the one SNI chose (istio-semantics.md 3.3): "istio" (default, what
+// Istio does: route in the SNI server's table, else 404 NR) or "strict" (421 Misdirected
+// Request, the Gateway API rule). Set with this annotation.
+inline constexpr const char* kMisdirectedRequestsAnnotation = "gatesim.io/misdirected-requests";
+bool strict_misdirected_requests(const Gateway& gateway);
+
 }  // namespace gatesim::config

@@ -51,6 +51,11 @@ class GatewayValidator {
       report(Code::kInvalidName, gw_.meta.at("metadata.name"),
              "invalid gateway name \"" + gw_.meta.name + "\": must be an RFC 1123 label (no dots)");
     }
+    if (auto it = gw_.meta.annotations.find(kMisdirectedRequestsAnnotation);
+        it != gw_.meta.annotations.end() && it->second != "istio" && it->second != "strict") {
+      report(Code::kInvalidMisdirectedRequests, gw_.meta.at("metadata.annotations"),
+             std::string(kMisdirectedRequestsAnnotation) + " is \"" + it->second + "\"; use \"istio\" or \"strict\"");
+    }
     if (gw_.servers.empty()) {
       report(Code::kGatewayNoServers, gw_.meta.at("spec.servers"),
              "a Gateway must have at least one server");

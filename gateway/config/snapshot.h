@@ -98,6 +98,9 @@ struct FilterChain {
   Server server;                          // as written
   std::optional<TlsMaterial> tls_material;
   std::string route_table;                // kHttp, kHttps
+  // kHttps: answer 421 when the listener's best chain for :authority is another chain
+  // (gatesim.io/misdirected-requests: strict); otherwise Istio's 404 NR behaviour.
+  bool strict_authority = false;
   std::optional<L4Target> tcp_route;      // kTcp, kTlsTerminatedTcp
   std::optional<L4Target> passthrough_route;  // kPassthrough: one chain per tls match
 };

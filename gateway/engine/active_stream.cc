@@ -39,7 +39,7 @@ ActiveStream::~ActiveStream() = default;
 void ActiveStream::on_request_head(http::RequestHead head, bool end_stream) {
   request_ = std::move(head);
   request_complete_ = end_stream;
-  const route::RouteDecision decision = route::decide_route(hcm_.engine().snapshot(), hcm_.chain(), request_,
+  const route::RouteDecision decision = route::decide_route(hcm_.engine().snapshot(), hcm_.listener(), hcm_.chain(), request_,
                                                                    hcm_.engine().runtime().rng());
   if (decision.action == route::RouteDecision::Action::kLocalReply) {
     return local_reply(decision.status, decision.body, decision.headers, decision.flags, decision.details);

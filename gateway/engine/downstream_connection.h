@@ -55,6 +55,8 @@ class DownstreamConnection : public io::ConnectionCallbacks,
   std::string alpn() const { return tls_ ? tls_->alpn() : ""; }
   const config::FilterChain* chain() const { return chain_; }
 
+  const config::Listener& listener() const { return listener_; }
+
  private:
   enum class State { kInspecting, kTls, kPlaintext, kClosed };
   void inspect();

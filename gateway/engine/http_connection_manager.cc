@@ -16,6 +16,8 @@ HttpConnectionManager::HttpConnectionManager(Engine& engine, DownstreamConnectio
 
 HttpConnectionManager::~HttpConnectionManager() = default;
 
+const config::Listener& HttpConnectionManager::listener() const { return downstream_.listener(); }
+
 void HttpConnectionManager::create_codec(http::Version version) {
   codec_ = http::make_server_codec(version, *this, engine_.options().limits, downstream_.tls());
   flush();  // h2 sends its SETTINGS at once

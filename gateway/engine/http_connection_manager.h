@@ -46,6 +46,7 @@ class HttpConnectionManager : public upstream::ByteStreamEvents, public http::Se
   Engine& engine() { return engine_; }
   DownstreamConnection& downstream() { return downstream_; }
   const config::FilterChain& chain() const { return chain_; }
+  const config::Listener& listener() const;
 
  private:
   void create_codec(http::Version version);

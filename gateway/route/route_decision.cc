@@ -33,6 +33,15 @@ std::string redirect_location(const config::HttpRedirect& r, const http::Request
   return scheme + "://" + host + path;
 }
 
+// lowercase(:authority) without its port, as SNI would have carried it.
+std::string host_of(const std::string& authority) {
+  std::string host = authority;
+  const std::size_t colon = host.rfind(':');
+  if (colon != std::string::npos && host.find(']') == std::string::npos) host.erase(colon);
+  for (char& c : host) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return host;
+}
+
 }  // namespace
 
 const config::RouteTarget* pick_target(const std::vector<config::RouteTarget>& targets, io::Rng& rng) {
@@ -48,8 +57,14 @@ const config::RouteTarget* pick_target(const std::vector<config::RouteTarget>& t
   return &targets.back();
 }
 
-RouteDecision decide_route(const config::Snapshot& snapshot, const config::FilterChain& chain,
-                           const http::RequestHead& request, io::Rng& rng) {
+RouteDecision decide_route(const config::Snapshot& snapshot, const config::Listener& listener,
+                           const config::FilterChain& chain, const http::RequestHead& request, io::Rng& rng) {
+  if (chain.strict_authority && chain.kind == config::FilterChain::Kind::kHttps) {
+    const config::FilterChain* best = listener.select_chain(host_of(request.authority));
+    if (best != nullptr && best != &chain && best->kind == config::FilterChain::Kind::kHttps) {
+      return local(421, "-", "misdirected_request", "misdirected request");
+    }
+  }
   const config::RouteTable* table = snapshot.find_route_table(chain.route_table);
   const config::VirtualHost* vhost = table ? table->select_virtual_host(request.authority) : nullptr;
   if (vhost == nullptr) return local(404, "NR", "route_not_found");

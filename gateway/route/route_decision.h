@@ -31,8 +31,10 @@ struct RouteDecision {
 // request (istio-semantics.md 4.1-4.2; 404 NR when none): its direct response, redirect, or
 // a target drawn by weight from `rng` (4.3). Rewrites, header operations, faults, retries
 // and timeouts are applied by the stream that forwards.
-RouteDecision decide_route(const config::Snapshot& snapshot, const config::FilterChain& chain,
-                           const http::RequestHead& request, io::Rng& rng);
+// On a chain with `strict_authority`, a request whose host the listener would give another
+// terminating chain is answered 421 first (istio-semantics.md 3.2-3.3; never on plaintext).
+RouteDecision decide_route(const config::Snapshot& snapshot, const config::Listener& listener,
+                           const config::FilterChain& chain, const http::RequestHead& request, io::Rng& rng);
 
 // A target by weight: weight/(sum of weights); a lone target takes everything.
 const config::RouteTarget* pick_target(const std::vector<config::RouteTarget>& targets, io::Rng& rng);

@@ -61,11 +61,12 @@ spec:
 
 struct Fixture {
   config::PipelineResult config = config::run_config_pipeline_on_text(kConfig, "route-test.yaml");
-  const config::FilterChain& chain() const {
-    const config::Listener* listener = config.snapshot->find_listener(80);
-    REQUIRE(listener != nullptr);
-    return listener->chains.at(0);
+  const config::Listener& listener() const {
+    const config::Listener* l = config.snapshot->find_listener(80);
+    REQUIRE(l != nullptr);
+    return *l;
   }
+  const config::FilterChain& chain() const { return listener().chains.at(0); }
   route::RouteDecision decide(const std::string& path, http::HeaderList headers = {}, std::uint64_t seed = 1) {
     http::RequestHead r;
     r.method = "GET";
@@ -74,7 +75,7 @@ struct Fixture {
     r.path = path;
     r.headers = std::move(headers);
     io::Rng rng(seed);
-    return route::decide_route(*config.snapshot, chain(), r, rng);
+    return route::decide_route(*config.snapshot, listener(), chain(), r, rng);
   }
 };
 
@@ -111,7 +112,7 @@ TEST_CASE("weights split traffic within binomial bounds for a fixed seed (4.3)",
   io::Rng rng(42);
   const int n = 10000;
   std::map<std::string, int> hosts;
-  for (int i = 0; i < n; ++i) ++hosts[route::decide_route(*f.config.snapshot, f.chain(), r, rng).target->host];
+  for (int i = 0; i < n; ++i) ++hosts[route::decide_route(*f.config.snapshot, f.listener(), f.chain(), r, rng).target->host];
   // 20% to v2: mean 2000, sd sqrt(10000 * 0.2 * 0.8) = 40; 4.5 sd either side.
   CHECK(hosts["v2.internal"] > 2000 - 180);
   CHECK(hosts["v2.internal"] < 2000 + 180);
@@ -119,7 +120,7 @@ TEST_CASE("weights split traffic within binomial bounds for a fixed seed (4.3)",
   // Same seed, same sequence of choices.
   io::Rng a(7), b(7);
   for (int i = 0; i < 100; ++i) {
-    CHECK(route::decide_route(*f.config.snapshot, f.chain(), r, a).target ==
-          route::decide_route(*f.config.snapshot, f.chain(), r, b).target);
+    CHECK(route::decide_route(*f.config.snapshot, f.listener(), f.chain(), r, a).target ==
+          route::decide_route(*f.config.snapshot, f.listener(), f.chain(), r, b).target);
   }
 }
