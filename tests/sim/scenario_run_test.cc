@@ -76,6 +76,30 @@ TEST_CASE("scenario: two servers sharing a certificate give the coalesced host 4
   CHECK(logged);
 }
 
+TEST_CASE("scenario: in strict mode the coalesced host gets 421 and the browser retries on a new connection",
+          "[sim][scenario]") {
+  const sim::RunResult r = run("coalescing-421-strict", 1);
+  std::vector<const sim::RequestOutcome*> cart;
+  for (const auto& o : r.requests) {
+    if (o.authority == "cart.example.com") cart.push_back(&o);
+    else CHECK(o.status == 200);
+  }
+  REQUIRE(cart.size() == 2);
+  CHECK(cart[0]->status == 421);
+  CHECK(cart[0]->connection == 1);
+  CHECK(cart[1]->status == 200);
+  CHECK(cart[1]->connection == 2);
+  CHECK(cart[1]->retry_after_421);
+  // The retry pays a new TCP + TLS 1.3 handshake and the request: three 50 ms round trips.
+  CHECK(cart[1]->end - cart[0]->end >= std::chrono::milliseconds(150));
+  CHECK(cart[1]->end - cart[0]->end < std::chrono::milliseconds(155));
+  std::vector<std::pair<int, std::string>> gateway_cart;
+  for (const auto& e : r.access_log) {
+    if (e.authority == "cart.example.com") gateway_cart.push_back({e.response_code, e.requested_server_name});
+  }
+  CHECK(gateway_cart == std::vector<std::pair<int, std::string>>{{421, "shop.example.com"}, {200, "cart.example.com"}});
+}
+
 TEST_CASE("scenario: chrome opens a new connection where firefox coalesces on any overlapping address",
           "[sim][scenario]") {
   const sim::RunResult r = run("coalescing-chrome-vs-firefox", 1);
