@@ -2,6 +2,7 @@
 
 #include "gateway/engine/downstream_connection.h"
 #include "gateway/engine/http_connection_manager.h"
+#include "gateway/route/fault_plan.h"
 #include "gateway/upstream/endpoint_picker.h"
 
 namespace gatesim::engine {
@@ -34,17 +35,42 @@ ActiveStream::ActiveStream(HttpConnectionManager& hcm, http::StreamId id) : hcm_
   started_ = hcm_.engine().runtime().now();
 }
 
-ActiveStream::~ActiveStream() = default;
+ActiveStream::~ActiveStream() {
+  if (fault_timer_) hcm_.engine().runtime().cancel(*fault_timer_);
+}
 
 void ActiveStream::on_request_head(http::RequestHead head, bool end_stream) {
   request_ = std::move(head);
   request_complete_ = end_stream;
-  const route::RouteDecision decision = route::decide_route(hcm_.engine().snapshot(), hcm_.listener(), hcm_.chain(), request_,
-                                                                   hcm_.engine().runtime().rng());
+  routed_with_ = hcm_.engine().snapshot_ptr();
+  const route::RouteDecision decision =
+      route::decide_route(*routed_with_, hcm_.listener(), hcm_.chain(), request_, hcm_.engine().runtime().rng());
   if (decision.action == route::RouteDecision::Action::kLocalReply) {
     return local_reply(decision.status, decision.body, decision.headers, decision.flags, decision.details);
   }
-  forward(decision);
+  apply_fault_then_forward(decision);
+}
+
+void ActiveStream::apply_fault_then_forward(const route::RouteDecision& decision) {
+  if (decision.route == nullptr || !decision.route->fault) return forward(decision);
+  io::Runtime& runtime = hcm_.engine().runtime();
+  const route::FaultPlan plan = route::plan_fault(*decision.route->fault, runtime.rng());
+  const auto abort_or_forward = [this, plan, decision] {
+    fault_timer_.reset();
+    if (finished_) return;  // the client went away during the delay
+    if (plan.http_status) {
+      return local_reply(*plan.http_status, "fault filter abort", {}, "FI",
+                         "fault_filter_abort");
+    }
+    if (plan.grpc_status) {
+      return grpc_local_reply(*plan.grpc_status, "fault filter abort", "FI",
+                              "fault_filter_abort");
+    }
+    forward(decision);
+  };
+  if (!plan.delay) return abort_or_forward();
+  add_flag("DI");
+  fault_timer_ = runtime.schedule(*plan.delay, abort_or_forward);
 }
 
 void ActiveStream::forward(const route::RouteDecision& decision) {
@@ -67,7 +93,13 @@ void ActiveStream::forward(const route::RouteDecision& decision) {
     http::set_header(upstream_head.headers, "x-request-id", request_id(engine.runtime().rng()));
   }
   upstream_started_ = engine.runtime().now();
-  upstream_ = engine.pool_for(endpoint.address).start(upstream_head, request_complete_, *this);
+  // A delayed request may have buffered its body: the head then does not end the stream.
+  const bool held = !held_body_.empty() || held_trailers_.has_value();
+  upstream_ = engine.pool_for(endpoint.address).start(upstream_head, request_complete_ && !held, *this);
+  if (!held_body_.empty()) upstream_->send_data(held_body_, request_complete_ && !held_trailers_);
+  if (held_trailers_) upstream_->send_trailers(*held_trailers_);
+  held_body_.clear();
+  held_trailers_.reset();
 }
 
 void ActiveStream::on_request_data(std::string_view data, bool end_stream) {
@@ -75,11 +107,13 @@ void ActiveStream::on_request_data(std::string_view data, bool end_stream) {
   request_complete_ = end_stream;
   hcm_.codec().consume(id_, data.size());
   if (upstream_ != nullptr) upstream_->send_data(data, end_stream);
+  if (fault_timer_) held_body_.append(data);
   if (end_stream && response_complete_) finish();
 }
 
 void ActiveStream::on_request_trailers(http::HeaderList trailers) {
   request_complete_ = true;
+  if (fault_timer_) held_trailers_ = trailers;
   if (upstream_ != nullptr) upstream_->send_trailers(trailers);
   if (response_complete_) finish();
 }
@@ -122,7 +156,7 @@ void ActiveStream::on_upstream_failure(Failure failure, const std::string& detai
     return local_reply(503, upstream_failure_body(connect ? "connection failure" : "connection termination"), {},
                        connect ? "UF" : "UC", "upstream_reset_before_response_started{" + detail + "}");
   }
-  flags_ = "UC";
+  add_flag("UC");
   details_ = "upstream_reset_after_response_started{" + detail + "}";
   hcm_.codec().reset_stream(id_, http::ResetReason::kConnectionClosed);
   hcm_.flush();
@@ -131,7 +165,7 @@ void ActiveStream::on_upstream_failure(Failure failure, const std::string& detai
 }
 
 void ActiveStream::on_downstream_reset() {
-  flags_ = "DC";
+  add_flag("DC");
   if (upstream_ != nullptr) upstream_->cancel();
   response_complete_ = true;
   finish();
@@ -139,16 +173,49 @@ void ActiveStream::on_downstream_reset() {
 
 void ActiveStream::on_downstream_gone() {
   if (finished_) return;
-  if (!response_complete_) flags_ = "DC";
+  if (!response_complete_) add_flag("DC");
   if (upstream_ != nullptr) upstream_->cancel();
   finished_ = true;
   log();
 }
 
+void ActiveStream::add_flag(const std::string& flag) {
+  // Envoy lists every flag of a request, comma-separated (an injected delay, then its fate).
+  if (flag.empty() || flag == "-") return;
+  flags_ = flags_ == "-" ? flag : flags_ + "," + flag;
+}
+
+bool ActiveStream::grpc_request() const {
+  const std::string* type = http::find_header(request_.headers, "content-type");
+  return type != nullptr && type->rfind("application/grpc", 0) == 0;
+}
+
+void ActiveStream::grpc_local_reply(int grpc_status, const std::string& message, std::string flags,
+                                    std::string details) {
+  response_code_ = 200;
+  add_flag(flags);
+  details_ = std::move(details);
+  http::ResponseHead head;
+  head.version = request_.version;
+  head.status = 200;
+  head.headers = {{"content-type", "application/grpc"},
+                  {"grpc-status", std::to_string(grpc_status)},
+                  {"grpc-message", message},
+                  {"server", "istio-envoy"}};
+  hcm_.codec().send_response_head(id_, head, true);  // trailers-only
+  response_complete_ = true;
+  hcm_.flush();
+  finish();
+}
+
 void ActiveStream::local_reply(int status, std::string body, http::HeaderList headers, std::string flags,
                                std::string details) {
+  if (grpc_request()) {
+    return grpc_local_reply(route::grpc_status_for_http(status), body.empty() ? std::to_string(status) : body,
+                            std::move(flags), std::move(details));
+  }
   response_code_ = status;
-  flags_ = std::move(flags);
+  add_flag(flags);
   details_ = std::move(details);
   http::ResponseHead head;
   head.version = request_.version;

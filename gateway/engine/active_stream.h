@@ -1,7 +1,10 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
+
+#include "gateway/config/snapshot.h"
 
 #include "gateway/http/message.h"
 #include "gateway/route/route_decision.h"
@@ -32,7 +35,14 @@ class ActiveStream : public upstream::UpstreamResponseCallbacks {
   void on_upstream_failure(Failure failure, const std::string& detail, bool before_head) override;
 
  private:
+  // To a gRPC request (content-type application/grpc*) every local reply is gRPC-shaped, as
+  // Envoy's: :status 200, trailers-only, grpc-status from the HTTP status, grpc-message.
   void local_reply(int status, std::string body, http::HeaderList headers, std::string flags, std::string details);
+  void grpc_local_reply(int grpc_status, const std::string& message, std::string flags, std::string details);
+  bool grpc_request() const;
+  void add_flag(const std::string& flag);
+  // The route's fault (delay, then abort) before the router, as Envoy's fault filter.
+  void apply_fault_then_forward(const route::RouteDecision& decision);
   void forward(const route::RouteDecision& decision);
   void finish();
   void log();
@@ -41,6 +51,12 @@ class ActiveStream : public upstream::UpstreamResponseCallbacks {
   http::StreamId id_;
   http::RequestHead request_;
   std::unique_ptr<upstream::UpstreamRequest> upstream_;
+  // The Snapshot this request was routed with: a live apply must not free its route.
+  std::shared_ptr<const config::Snapshot> routed_with_;
+  // An injected delay holds the request (and what arrives of its body) until it expires.
+  std::optional<io::TimerId> fault_timer_;
+  std::string held_body_;
+  std::optional<http::HeaderList> held_trailers_;
   int response_code_ = 0;
   std::string flags_ = "-";
   std::string details_;

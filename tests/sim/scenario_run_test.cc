@@ -306,6 +306,46 @@ TEST_CASE("scenario: a slow backend turns gRPC calls into client-side DEADLINE_E
   CHECK(r.tls.size() == 1);  // one h2 connection throughout: cancelling a stream keeps the channel
 }
 
+TEST_CASE("scenario: Istio fault injection on gRPC: delays become client deadlines, aborts grpc-status 14",
+          "[sim][scenario]") {
+  config::Diagnostics diagnostics;
+  const sim::Scenario scenario =
+      sim::load_scenario(std::string(GATESIM_SOURCE_DIR) + "/scenarios/grpc/fault-injection.yaml", diagnostics);
+  REQUIRE_FALSE(diagnostics.has_errors());
+  const sim::RunResult r = run_loaded(scenario, 1);
+  REQUIRE(r.requests.size() == 20);
+  int ok = 0, exceeded = 0, unavailable = 0;
+  for (const auto& o : r.requests) {
+    if (o.grpc_status == 4) {
+      ++exceeded;
+      // The client's 300 ms deadline, not the 400 ms delay; it runs from the scripted time, so
+      // the first call (sent after the TCP and TLS handshakes, 40 ms in) ends sooner after `start`.
+      CHECK(o.end - o.start <= std::chrono::milliseconds(300));
+      CHECK(o.end - o.start >= std::chrono::milliseconds(255));
+    } else if (o.grpc_status == 14) {
+      ++unavailable;
+      CHECK(o.status == 200);  // gRPC-shaped local reply
+      CHECK(o.end - o.start < std::chrono::milliseconds(25));  // answered by the gateway: one round trip
+    } else {
+      CHECK(o.grpc_status == 0);
+      ++ok;
+    }
+  }
+  std::map<std::string, int> flags;
+  for (const auto& e : r.access_log) ++flags[e.response_flags];
+  CHECK(flags["DI,DC"] == exceeded);  // delayed, then cancelled by the client
+  CHECK(flags["FI"] == unavailable);
+  CHECK(flags["-"] == ok);
+  // Seed 1 draws 8 delays and 2 aborts among 20 calls (40% and 20% configured).
+  CHECK(exceeded == 8);
+  CHECK(unavailable == 2);
+  const sim::RunResult other = run_loaded(scenario, 2);
+  std::vector<int> a, b;
+  for (const auto& o : r.requests) a.push_back(o.grpc_status);
+  for (const auto& o : other.requests) b.push_back(o.grpc_status);
+  CHECK(a != b);  // which calls are hit follows the seed
+}
+
 TEST_CASE("scenario: live reconfiguration reroutes an open connection; drain refuses new ones", "[sim][scenario]") {
   config::Diagnostics diagnostics;
   const sim::Scenario scenario = sim::load_scenario(
