@@ -3,6 +3,7 @@
 #include "gateway/engine/downstream_connection.h"
 #include "gateway/engine/http_connection_manager.h"
 #include "gateway/route/fault_plan.h"
+#include "gateway/route/request_rewrite.h"
 #include "gateway/upstream/endpoint_picker.h"
 
 namespace gatesim::engine {
@@ -76,7 +77,7 @@ void ActiveStream::apply_fault_then_forward(const route::RouteDecision& decision
 void ActiveStream::forward(const route::RouteDecision& decision) {
   Engine& engine = hcm_.engine();
   upstream_cluster_ = decision.target->cluster;
-  const upstream::PickedEndpoint endpoint = upstream::pick_endpoint(engine.snapshot(), upstream_cluster_, engine.runtime().rng());
+  const upstream::PickedEndpoint endpoint = upstream::pick_endpoint(*routed_with_, upstream_cluster_, engine.runtime().rng());
   if (!endpoint.error.empty()) {
     // Istio VirtualService routes to an unknown cluster answer 503 NC; no endpoint: 503 UH.
     const bool unknown = endpoint.error == "cluster_not_found";
@@ -85,6 +86,9 @@ void ActiveStream::forward(const route::RouteDecision& decision) {
   upstream_host_ = endpoint.address.to_string();
   http::RequestHead upstream_head = request_;
   upstream_head.version = http::Version::kHttp11;
+  route_ = decision.route;
+  target_ = decision.target;
+  route::rewrite_upstream_request(*route_, *target_, decision.matched, upstream_head);
   const std::string remote = hcm_.downstream().connection().peer().ip;
   const std::string* xff = http::find_header(upstream_head.headers, "x-forwarded-for");
   http::set_header(upstream_head.headers, "x-forwarded-for", xff ? *xff + ", " + remote : remote);
@@ -125,6 +129,7 @@ void ActiveStream::on_upstream_head(http::ResponseHead head, bool end_stream) {
       std::chrono::duration_cast<std::chrono::milliseconds>(hcm_.engine().runtime().now() - upstream_started_).count();
   http::set_header(head.headers, "x-envoy-upstream-service-time", std::to_string(service_ms));
   http::set_header(head.headers, "server", "istio-envoy");
+  if (route_ != nullptr) route::rewrite_downstream_response(*route_, *target_, head);
   hcm_.codec().send_response_head(id_, head, end_stream);
   response_complete_ = end_stream;
   details_ = "via_upstream";

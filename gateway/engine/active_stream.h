@@ -53,6 +53,8 @@ class ActiveStream : public upstream::UpstreamResponseCallbacks {
   std::unique_ptr<upstream::UpstreamRequest> upstream_;
   // The Snapshot this request was routed with: a live apply must not free its route.
   std::shared_ptr<const config::Snapshot> routed_with_;
+  const config::CompiledRoute* route_ = nullptr;  // in routed_with_, once forwarded
+  const config::RouteTarget* target_ = nullptr;
   // An injected delay holds the request (and what arrives of its body) until it expires.
   std::optional<io::TimerId> fault_timer_;
   std::string held_body_;

@@ -115,11 +115,15 @@ bool request_matches(const config::HttpMatchRequest& m, const http::RequestHead&
 }
 
 bool any_matches(const std::vector<config::HttpMatchRequest>& matches, const http::RequestHead& request) {
-  if (matches.empty()) return true;
+  return matches.empty() || first_matching(matches, request) != nullptr;
+}
+
+const config::HttpMatchRequest* first_matching(const std::vector<config::HttpMatchRequest>& matches,
+                                               const http::RequestHead& request) {
   for (const config::HttpMatchRequest& m : matches) {
-    if (request_matches(m, request)) return true;
+    if (request_matches(m, request)) return &m;
   }
-  return false;
+  return nullptr;
 }
 
 }  // namespace gatesim::route

@@ -25,5 +25,9 @@ bool request_matches(const config::HttpMatchRequest& match, const http::RequestH
 
 // A rule's match list: OR of its entries; an empty list matches every request.
 bool any_matches(const std::vector<config::HttpMatchRequest>& matches, const http::RequestHead& request);
+// The first entry that admits the request (rewrites replace its uri prefix); nullptr when the
+// list is empty or none admits it.
+const config::HttpMatchRequest* first_matching(const std::vector<config::HttpMatchRequest>& matches,
+                                               const http::RequestHead& request);
 
 }  // namespace gatesim::route

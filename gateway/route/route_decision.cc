@@ -82,6 +82,7 @@ RouteDecision decide_route(const config::Snapshot& snapshot, const config::Liste
   RouteDecision d;
   d.virtual_host = vhost;
   d.route = &route;
+  d.matched = first_matching(route.matches, request);
   if (route.direct_response) {
     d.status = static_cast<int>(route.direct_response->status);
     d.body = route.direct_response->body.value_or("");

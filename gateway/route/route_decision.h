@@ -24,6 +24,7 @@ struct RouteDecision {
   // both
   const config::VirtualHost* virtual_host = nullptr;
   const config::CompiledRoute* route = nullptr;
+  const config::HttpMatchRequest* matched = nullptr;  // the entry that matched; nullptr for a rule without
 };
 
 // The virtual host for :authority in the SNI-selected server's route table (404 NR when
