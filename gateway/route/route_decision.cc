@@ -16,12 +16,18 @@ RouteDecision local(int status, std::string flags, std::string details, std::str
   return d;
 }
 
+// "host:port" -> "host"; bracketed IPv6 literals are left whole.
+std::string without_port(std::string host) {
+  const std::size_t colon = host.rfind(':');
+  if (colon != std::string::npos && host.find(']') == std::string::npos) host.erase(colon);
+  return host;
+}
+
 std::string redirect_location(const config::HttpRedirect& r, const http::RequestHead& request) {
   const std::string scheme = r.scheme.empty() ? request.scheme : r.scheme;
   std::string host = r.authority.empty() ? request.authority : r.authority;
   if (r.port) {
-    const std::size_t colon = host.rfind(':');
-    if (colon != std::string::npos && host.find(']') == std::string::npos) host.erase(colon);
+    host = without_port(host);
     const bool default_port = (scheme == "http" && *r.port == 80) || (scheme == "https" && *r.port == 443);
     if (!default_port) host += ":" + std::to_string(*r.port);
   }
@@ -35,9 +41,7 @@ std::string redirect_location(const config::HttpRedirect& r, const http::Request
 
 // lowercase(:authority) without its port, as SNI would have carried it.
 std::string host_of(const std::string& authority) {
-  std::string host = authority;
-  const std::size_t colon = host.rfind(':');
-  if (colon != std::string::npos && host.find(']') == std::string::npos) host.erase(colon);
+  std::string host = without_port(authority);
   for (char& c : host) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return host;
 }
