@@ -4,6 +4,7 @@
 #include "gateway/engine/http_connection_manager.h"
 #include "gateway/route/fault_plan.h"
 #include "gateway/route/request_rewrite.h"
+#include "gateway/route/request_timeout.h"
 #include "gateway/upstream/endpoint_picker.h"
 
 namespace gatesim::engine {
@@ -38,6 +39,26 @@ ActiveStream::ActiveStream(HttpConnectionManager& hcm, http::StreamId id) : hcm_
 
 ActiveStream::~ActiveStream() {
   if (fault_timer_) hcm_.engine().runtime().cancel(*fault_timer_);
+  if (timeout_timer_) hcm_.engine().runtime().cancel(*timeout_timer_);
+}
+
+void ActiveStream::on_timeout() {
+  timeout_timer_.reset();
+  if (finished_) return;
+  if (upstream_ != nullptr) upstream_->cancel();
+  upstream_.reset();
+  if (response_code_ == 0) {
+    // Envoy's router: 504 "upstream request timeout", flag UT; a gRPC request gets
+    // DEADLINE_EXCEEDED (Envoy since the 2026 change the reference cites; UNAVAILABLE before).
+    if (grpc_request()) return grpc_local_reply(4, "upstream request timeout", "UT", "upstream_response_timeout");
+    return local_reply(504, "upstream request timeout", {}, "UT", "upstream_response_timeout");
+  }
+  add_flag("UT");
+  details_ = "upstream_response_timeout";
+  hcm_.codec().reset_stream(id_, http::ResetReason::kConnectionClosed);
+  hcm_.flush();
+  response_complete_ = true;
+  finish();
 }
 
 void ActiveStream::on_request_head(http::RequestHead head, bool end_stream) {
@@ -97,6 +118,9 @@ void ActiveStream::forward(const route::RouteDecision& decision) {
     http::set_header(upstream_head.headers, "x-request-id", request_id(engine.runtime().rng()));
   }
   upstream_started_ = engine.runtime().now();
+  if (const auto timeout = route::request_timeout(*route_, request_, grpc_request())) {
+    timeout_timer_ = engine.runtime().schedule(*timeout, [this] { on_timeout(); });
+  }
   // A delayed request may have buffered its body: the head then does not end the stream.
   const bool held = !held_body_.empty() || held_trailers_.has_value();
   upstream_ = engine.pool_for(endpoint.address).start(upstream_head, request_complete_ && !held, *this);

@@ -57,6 +57,8 @@ class ActiveStream : public upstream::UpstreamResponseCallbacks {
   const config::RouteTarget* target_ = nullptr;
   // An injected delay holds the request (and what arrives of its body) until it expires.
   std::optional<io::TimerId> fault_timer_;
+  std::optional<io::TimerId> timeout_timer_;  // the route timeout, from the upstream start
+  void on_timeout();
   std::string held_body_;
   std::optional<http::HeaderList> held_trailers_;
   int response_code_ = 0;

@@ -300,9 +300,18 @@ TEST_CASE("scenario: a slow backend turns gRPC calls into client-side DEADLINE_E
   }
   CHECK(ok == 6);
   CHECK(exceeded == 4);
-  int cancelled = 0;
-  for (const auto& e : r.access_log) cancelled += e.response_flags == "DC" ? 1 : 0;
-  CHECK(cancelled == 4);  // the gateway saw the client cancel each stream
+  // The gateway honours grpc-timeout (Istio's max_grpc_timeout 0 = no cap) from when it got the
+  // request, 10 ms after the client's clock started: its own 300 ms expire just as the client's
+  // cancel arrives. Whichever comes first, the stream ended after 300 ms at the gateway too.
+  int cancelled = 0, timed_out = 0;
+  for (const auto& e : r.access_log) {
+    if (e.response_flags == "-") continue;
+    cancelled += e.response_flags == "DC" ? 1 : 0;
+    timed_out += e.response_flags == "UT" ? 1 : 0;
+    CHECK(e.duration >= std::chrono::microseconds(299990));
+    CHECK(e.duration <= std::chrono::milliseconds(300));
+  }
+  CHECK(cancelled + timed_out == 4);
   CHECK(r.tls.size() == 1);  // one h2 connection throughout: cancelling a stream keeps the channel
 }
 
@@ -344,6 +353,35 @@ TEST_CASE("scenario: Istio fault injection on gRPC: delays become client deadlin
   for (const auto& o : r.requests) a.push_back(o.grpc_status);
   for (const auto& o : other.requests) b.push_back(o.grpc_status);
   CHECK(a != b);  // which calls are hit follows the seed
+}
+
+TEST_CASE("scenario: a route timeout answers 504 UT 200 ms after forwarding", "[sim][scenario]") {
+  config::Diagnostics diagnostics;
+  const sim::Scenario scenario =
+      sim::load_scenario(std::string(GATESIM_SOURCE_DIR) + "/scenarios/resilience/route-timeout.yaml", diagnostics);
+  REQUIRE_FALSE(diagnostics.has_errors());
+  const sim::RunResult r = run_loaded(scenario, 1);
+  std::map<std::string, const sim::RequestOutcome*> client;
+  for (const auto& o : r.requests) client[o.path] = &o;
+  REQUIRE(client.size() == 3);
+  CHECK(client["/a"]->status == 200);  // 50 ms backend, inside the timeout
+  for (const char* path : {"/b", "/c"}) {
+    INFO(path);
+    CHECK(client[path]->status == 504);
+    CHECK(client[path]->connection == 1);  // the downstream connection stays up
+    // 200 ms at the gateway plus one 10 ms round trip to the client.
+    CHECK(client[path]->end - client[path]->start >= std::chrono::milliseconds(210));
+    CHECK(client[path]->end - client[path]->start < std::chrono::milliseconds(211));
+  }
+  int timed_out = 0;
+  for (const auto& e : r.access_log) {
+    if (e.response_flags != "UT") continue;
+    ++timed_out;
+    CHECK(e.response_code == 504);
+    CHECK(e.details == "upstream_response_timeout");
+    CHECK(e.duration == std::chrono::milliseconds(200));
+  }
+  CHECK(timed_out == 2);
 }
 
 TEST_CASE("scenario: live reconfiguration reroutes an open connection; drain refuses new ones", "[sim][scenario]") {
