@@ -1,6 +1,7 @@
 #include "gateway/route/route_decision.h"
 
 #include <algorithm>
+#include <optional>
 
 #include "gateway/route/request_match.h"
 
@@ -23,18 +24,43 @@ std::string without_port(std::string host) {
   return host;
 }
 
-std::string redirect_location(const config::HttpRedirect& r, const http::RequestHead& request) {
+std::uint32_t default_port(const std::string& scheme) { return scheme == "https" ? 443 : 80; }
+
+// The port the request was sent to: the authority's, else the listener's.
+std::uint32_t request_port(const std::string& authority, std::uint32_t listener_port) {
+  const std::size_t colon = authority.rfind(':');
+  if (colon == std::string::npos || authority.find(']') != std::string::npos) return listener_port;
+  const std::string digits = authority.substr(colon + 1);
+  if (digits.empty() || digits.size() > 5 || digits.find_first_not_of("0123456789") != std::string::npos) {
+    return listener_port;
+  }
+  return static_cast<std::uint32_t>(std::stoul(digits));
+}
+
+// Envoy's redirect as Istio configures it (istio-semantics.md 4.3): scheme, authority, port
+// (or derivePort), `uri` replacing the path (a query in it replaces the request's, otherwise
+// the request's query stays); default ports are omitted; a scheme change without a port
+// drops the original scheme's default port.
+std::string redirect_location(const config::HttpRedirect& r, const http::RequestHead& request,
+                              std::uint32_t listener_port) {
+  using Derive = config::HttpRedirect::DerivePort;
   const std::string scheme = r.scheme.empty() ? request.scheme : r.scheme;
   std::string host = r.authority.empty() ? request.authority : r.authority;
-  if (r.port) {
+  std::optional<std::uint32_t> port = r.port;
+  if (!port && r.derive_port == Derive::kFromProtocolDefault) port = default_port(scheme);
+  if (!port && r.derive_port == Derive::kFromRequestPort) port = request_port(request.authority, listener_port);
+  if (port) {
     host = without_port(host);
-    const bool default_port = (scheme == "http" && *r.port == 80) || (scheme == "https" && *r.port == 443);
-    if (!default_port) host += ":" + std::to_string(*r.port);
+    if (*port != default_port(scheme)) host += ":" + std::to_string(*port);
+  } else if (scheme != request.scheme && without_port(host) != host &&
+             request_port(host, 0) == default_port(request.scheme)) {
+    host = without_port(host);
   }
   std::string path = request.path;
   if (!r.uri.empty()) {
     const std::size_t query = path.find('?');
-    path = r.uri + (query == std::string::npos ? "" : path.substr(query));
+    const bool own_query = r.uri.find('?') != std::string::npos;
+    path = r.uri + (own_query || query == std::string::npos ? "" : path.substr(query));
   }
   return scheme + "://" + host + path;
 }
@@ -95,7 +121,7 @@ RouteDecision decide_route(const config::Snapshot& snapshot, const config::Liste
   }
   if (route.redirect) {
     d.status = static_cast<int>(route.redirect->redirect_code);
-    d.headers.push_back({"location", redirect_location(*route.redirect, request)});
+    d.headers.push_back({"location", redirect_location(*route.redirect, request, listener.port)});
     d.details = "via_redirect";
     return d;
   }
