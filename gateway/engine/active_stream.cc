@@ -40,6 +40,26 @@ ActiveStream::ActiveStream(HttpConnectionManager& hcm, http::StreamId id) : hcm_
 ActiveStream::~ActiveStream() {
   if (fault_timer_) hcm_.engine().runtime().cancel(*fault_timer_);
   if (timeout_timer_) hcm_.engine().runtime().cancel(*timeout_timer_);
+  if (retry_timer_) hcm_.engine().runtime().cancel(*retry_timer_);
+}
+
+bool ActiveStream::retry(const route::AttemptOutcome& outcome) {
+  if (finished_ || !decision_ || decision_->route == nullptr || body_overflow_) return false;
+  if (!route::should_retry(decision_->route->retries, outcome, retries_done_)) return false;
+  ++retries_done_;
+  io::Runtime& runtime = hcm_.engine().runtime();
+  if (upstream_ != nullptr) {
+    upstream_->cancel();
+    // Destroyed after the callback that brought us here has returned.
+    std::shared_ptr<upstream::UpstreamRequest> abandoned(std::move(upstream_));
+    runtime.defer([abandoned] {});
+  }
+  const io::Duration backoff = route::retry_backoff(decision_->route->retries, retries_done_, runtime.rng());
+  retry_timer_ = runtime.schedule(backoff, [this] {
+    retry_timer_.reset();
+    if (!finished_) forward(*decision_);
+  });
+  return true;
 }
 
 void ActiveStream::on_timeout() {
@@ -97,14 +117,23 @@ void ActiveStream::apply_fault_then_forward(const route::RouteDecision& decision
 
 void ActiveStream::forward(const route::RouteDecision& decision) {
   Engine& engine = hcm_.engine();
+  if (!decision_) decision_ = decision;
   upstream_cluster_ = decision.target->cluster;
-  const upstream::PickedEndpoint endpoint = upstream::pick_endpoint(*routed_with_, upstream_cluster_, engine.runtime().rng());
+  // Envoy's previous_hosts predicate: up to 5 picks for a host not tried yet.
+  upstream::PickedEndpoint endpoint = upstream::pick_endpoint(*routed_with_, upstream_cluster_, engine.runtime().rng());
+  for (int pick = 1; pick < 5 && endpoint.error.empty() && !tried_hosts_.empty() &&
+                     std::find(tried_hosts_.begin(), tried_hosts_.end(), endpoint.address.to_string()) !=
+                         tried_hosts_.end();
+       ++pick) {
+    endpoint = upstream::pick_endpoint(*routed_with_, upstream_cluster_, engine.runtime().rng());
+  }
   if (!endpoint.error.empty()) {
     // Istio VirtualService routes to an unknown cluster answer 503 NC; no endpoint: 503 UH.
     const bool unknown = endpoint.error == "cluster_not_found";
     return local_reply(503, unknown ? "" : "no healthy upstream", {}, unknown ? "NC" : "UH", endpoint.error);
   }
   upstream_host_ = endpoint.address.to_string();
+  tried_hosts_.push_back(upstream_host_);
   http::RequestHead upstream_head = request_;
   upstream_head.version = http::Version::kHttp11;
   route_ = decision.route;
@@ -118,16 +147,15 @@ void ActiveStream::forward(const route::RouteDecision& decision) {
     http::set_header(upstream_head.headers, "x-request-id", request_id(engine.runtime().rng()));
   }
   upstream_started_ = engine.runtime().now();
-  if (const auto timeout = route::request_timeout(*route_, request_, grpc_request())) {
+  if (const auto timeout = route::request_timeout(*route_, request_, grpc_request()); timeout && !timeout_timer_) {
     timeout_timer_ = engine.runtime().schedule(*timeout, [this] { on_timeout(); });
   }
-  // A delayed request may have buffered its body: the head then does not end the stream.
-  const bool held = !held_body_.empty() || held_trailers_.has_value();
+  // What arrived of the body before this attempt (during a delay or back-off, or all of it for
+  // a retry) goes first; the head then does not end the stream.
+  const bool held = !request_body_.empty() || request_trailers_.has_value();
   upstream_ = engine.pool_for(endpoint.address).start(upstream_head, request_complete_ && !held, *this);
-  if (!held_body_.empty()) upstream_->send_data(held_body_, request_complete_ && !held_trailers_);
-  if (held_trailers_) upstream_->send_trailers(*held_trailers_);
-  held_body_.clear();
-  held_trailers_.reset();
+  if (!request_body_.empty()) upstream_->send_data(request_body_, request_complete_ && !request_trailers_);
+  if (request_trailers_) upstream_->send_trailers(*request_trailers_);
 }
 
 void ActiveStream::on_request_data(std::string_view data, bool end_stream) {
@@ -135,18 +163,33 @@ void ActiveStream::on_request_data(std::string_view data, bool end_stream) {
   request_complete_ = end_stream;
   hcm_.codec().consume(id_, data.size());
   if (upstream_ != nullptr) upstream_->send_data(data, end_stream);
-  if (fault_timer_) held_body_.append(data);
+  // Kept for a later attempt: all of it while no attempt runs, up to the limit otherwise.
+  if (upstream_ == nullptr || request_body_.size() + data.size() <= kRetryBufferLimit) {
+    request_body_.append(data);
+  } else {
+    body_overflow_ = true;
+  }
   if (end_stream && response_complete_) finish();
 }
 
 void ActiveStream::on_request_trailers(http::HeaderList trailers) {
   request_complete_ = true;
-  if (fault_timer_) held_trailers_ = trailers;
+  request_trailers_ = trailers;
   if (upstream_ != nullptr) upstream_->send_trailers(trailers);
   if (response_complete_) finish();
 }
 
 void ActiveStream::on_upstream_head(http::ResponseHead head, bool end_stream) {
+  route::AttemptOutcome outcome;
+  outcome.status = head.status;
+  if (const std::string* g = http::find_header(head.headers, "grpc-status"); g != nullptr && end_stream) {
+    outcome.grpc_status = std::atoi(g->c_str());
+  }
+  if (retry(outcome)) return;
+  // A retriable answer with no attempts left goes to the client as it is, flagged URX.
+  config::RetryPolicy unlimited = decision_ && decision_->route ? decision_->route->retries : config::RetryPolicy{};
+  unlimited.num_retries = UINT32_MAX;
+  if (retries_done_ > 0 && route::should_retry(unlimited, outcome, 0)) add_flag("URX");
   response_code_ = head.status;
   head.version = request_.version;
   const auto service_ms =
@@ -177,6 +220,13 @@ void ActiveStream::on_upstream_trailers(http::HeaderList trailers) {
 }
 
 void ActiveStream::on_upstream_failure(Failure failure, const std::string& detail, bool before_head) {
+  if (before_head) {
+    route::AttemptOutcome outcome;
+    outcome.kind = failure == Failure::kConnectFailure ? route::AttemptOutcome::Kind::kConnectFailure
+                                                       : route::AttemptOutcome::Kind::kReset;
+    if (retry(outcome)) return;
+    if (retries_done_ > 0) add_flag("URX");
+  }
   upstream_.reset();
   const bool connect = failure == Failure::kConnectFailure;
   if (connect) ++hcm_.engine().mutable_stats().upstream_connect_failures;

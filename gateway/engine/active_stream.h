@@ -3,10 +3,12 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "gateway/config/snapshot.h"
 
 #include "gateway/http/message.h"
+#include "gateway/route/retry_policy.h"
 #include "gateway/route/route_decision.h"
 #include "gateway/upstream/http_pool.h"
 
@@ -58,9 +60,18 @@ class ActiveStream : public upstream::UpstreamResponseCallbacks {
   // An injected delay holds the request (and what arrives of its body) until it expires.
   std::optional<io::TimerId> fault_timer_;
   std::optional<io::TimerId> timeout_timer_;  // the route timeout, from the upstream start
+  std::optional<io::TimerId> retry_timer_;    // back-off before the next attempt
   void on_timeout();
-  std::string held_body_;
-  std::optional<http::HeaderList> held_trailers_;
+  // Retries (Envoy's router): the decision to replay, the hosts already tried, and the request
+  // body kept for replay (up to kRetryBufferLimit; beyond it the request is not retried).
+  bool retry(const route::AttemptOutcome& outcome);
+  static constexpr std::size_t kRetryBufferLimit = 1 << 20;  // Envoy's default per-request buffer
+  std::optional<route::RouteDecision> decision_;
+  std::uint32_t retries_done_ = 0;
+  std::vector<std::string> tried_hosts_;
+  std::string request_body_;  // what arrived of the body (all of it while no upstream exists)
+  bool body_overflow_ = false;
+  std::optional<http::HeaderList> request_trailers_;
   int response_code_ = 0;
   std::string flags_ = "-";
   std::string details_;

@@ -25,7 +25,7 @@ std::vector<std::filesystem::path> bundled_scenarios() {
 
 TEST_CASE("every bundled scenario replays byte-identically from its seed", "[sim][scenario][determinism]") {
   const auto scenarios = bundled_scenarios();
-  REQUIRE(scenarios.size() >= 16);
+  REQUIRE(scenarios.size() >= 17);
   const std::filesystem::path base = std::filesystem::temp_directory_path() / "gatesim-replay-test";
   for (const auto& path : scenarios) {
     DYNAMIC_SECTION(path.filename().string()) {

@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <map>
+#include <set>
 
 #include "sim/scenario/scenario_runner.h"
 
@@ -382,6 +383,30 @@ TEST_CASE("scenario: a route timeout answers 504 UT 200 ms after forwarding", "[
     CHECK(e.duration == std::chrono::milliseconds(200));
   }
   CHECK(timed_out == 2);
+}
+
+TEST_CASE("scenario: retryOn 5xx replays a 503 on another host; the default policy does not", "[sim][scenario]") {
+  config::Diagnostics diagnostics;
+  const sim::Scenario scenario =
+      sim::load_scenario(std::string(GATESIM_SOURCE_DIR) + "/scenarios/resilience/retries.yaml", diagnostics);
+  REQUIRE_FALSE(diagnostics.has_errors());
+  const sim::RunResult r = run_loaded(scenario, 1);
+  std::map<std::string, std::map<int, int>> statuses;
+  for (const auto& o : r.requests) ++statuses[o.client][o.status];
+  CHECK(statuses["retried"] == std::map<int, int>{{200, 8}});
+  CHECK(statuses["plain"][503] > 0);  // b1's answers pass through
+  CHECK(statuses["plain"][503] + statuses["plain"][200] == 8);
+  std::set<std::string> retried_upstreams;
+  int replayed = 0;
+  for (const auto& e : r.access_log) {
+    if (e.authority != "api.example.com") continue;
+    retried_upstreams.insert(e.upstream_host);
+    // A first attempt on b2 takes 2-4 ms; a replay adds b1's round trip and a 0-25 ms back-off.
+    if (e.duration > std::chrono::milliseconds(5)) ++replayed;
+    CHECK(e.duration < std::chrono::milliseconds(35));
+  }
+  CHECK(retried_upstreams.size() == 1);  // every final answer came from b2
+  CHECK(replayed > 0);
 }
 
 TEST_CASE("scenario: live reconfiguration reroutes an open connection; drain refuses new ones", "[sim][scenario]") {
