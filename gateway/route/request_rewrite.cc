@@ -27,17 +27,20 @@ std::string rewrite_path(const std::string& path_only, const config::HttpRewrite
     return out;
   }
   if (rewrite.uri.empty()) return path_only;
-  // Envoy's prefix_rewrite: the matched prefix is replaced; an exact match is a prefix equal to
-  // the path; a regex match or no uri match rewrites the prefix "/".
+  return replace_matched_prefix(path_only, rewrite.uri, matched);
+}
+
+}  // namespace
+
+std::string replace_matched_prefix(const std::string& path_only, const std::string& replacement,
+                                   const config::HttpMatchRequest* matched) {
   std::size_t matched_length = 1;
   if (matched != nullptr && matched->uri && matched->uri->kind != config::StringMatch::Kind::kRegex) {
     matched_length = matched->uri->value.size();
   }
-  if (path_only.size() < matched_length) return rewrite.uri;
-  return rewrite.uri + path_only.substr(matched_length);
+  if (path_only.size() < matched_length) return replacement;
+  return replacement + path_only.substr(matched_length);
 }
-
-}  // namespace
 
 void rewrite_upstream_request(const config::CompiledRoute& route, const config::RouteTarget& target,
                               const config::HttpMatchRequest* matched, http::RequestHead& request) {

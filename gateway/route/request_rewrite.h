@@ -14,6 +14,11 @@ namespace gatesim::route {
 void rewrite_upstream_request(const config::CompiledRoute& route, const config::RouteTarget& target,
                               const config::HttpMatchRequest* matched, http::RequestHead& request);
 
+// Envoy's prefix_rewrite on a path without query: the matched entry's uri prefix (the whole
+// path for an exact match; "/" for a regex or no uri match) becomes `replacement`.
+std::string replace_matched_prefix(const std::string& path_only, const std::string& replacement,
+                                   const config::HttpMatchRequest* matched);
+
 // Response header operations in the same order: the destination's, then the route's.
 void rewrite_downstream_response(const config::CompiledRoute& route, const config::RouteTarget& target,
                                  http::ResponseHead& response);

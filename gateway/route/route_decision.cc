@@ -4,6 +4,7 @@
 #include <optional>
 
 #include "gateway/route/request_match.h"
+#include "gateway/route/request_rewrite.h"
 
 namespace gatesim::route {
 namespace {
@@ -42,7 +43,7 @@ std::uint32_t request_port(const std::string& authority, std::uint32_t listener_
 // the request's query stays); default ports are omitted; a scheme change without a port
 // drops the original scheme's default port.
 std::string redirect_location(const config::HttpRedirect& r, const http::RequestHead& request,
-                              std::uint32_t listener_port) {
+                              std::uint32_t listener_port, const config::HttpMatchRequest* matched) {
   using Derive = config::HttpRedirect::DerivePort;
   const std::string scheme = r.scheme.empty() ? request.scheme : r.scheme;
   std::string host = r.authority.empty() ? request.authority : r.authority;
@@ -57,6 +58,11 @@ std::string redirect_location(const config::HttpRedirect& r, const http::Request
     host = without_port(host);
   }
   std::string path = request.path;
+  if (!r.prefix_rewrite.empty()) {
+    const std::size_t query = path.find('?');
+    path = replace_matched_prefix(path.substr(0, query), r.prefix_rewrite, matched) +
+           (query == std::string::npos ? "" : path.substr(query));
+  }
   if (!r.uri.empty()) {
     const std::size_t query = path.find('?');
     const bool own_query = r.uri.find('?') != std::string::npos;
@@ -121,7 +127,7 @@ RouteDecision decide_route(const config::Snapshot& snapshot, const config::Liste
   }
   if (route.redirect) {
     d.status = static_cast<int>(route.redirect->redirect_code);
-    d.headers.push_back({"location", redirect_location(*route.redirect, request, listener.port)});
+    d.headers.push_back({"location", redirect_location(*route.redirect, request, listener.port, d.matched)});
     d.details = "via_redirect";
     return d;
   }

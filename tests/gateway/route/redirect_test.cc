@@ -29,6 +29,7 @@ spec:
   - {match: [{uri: {exact: /derive-request}}], redirect: {authority: other.example.com, derivePort: FROM_REQUEST_PORT}}
   - {match: [{uri: {exact: /port}}], redirect: {scheme: https, port: 8443}}
   - {match: [{uri: {exact: /code}}], redirect: {uri: /moved, redirectCode: 308}}
+  - {match: [{uri: {prefix: /old/}}], redirect: {prefixRewrite: /new/}}
 )";
 
 std::pair<int, std::string> redirect(const std::string& authority, const std::string& path) {
@@ -62,4 +63,5 @@ TEST_CASE("redirect Location values and codes", "[route][redirect]") {
         Result{301, "http://other.example.com:8080/derive-request"});
   CHECK(redirect("shop.example.com", "/port") == Result{301, "https://shop.example.com:8443/port"});
   CHECK(redirect("shop.example.com", "/code") == Result{308, "http://shop.example.com/moved"});
+  CHECK(redirect("shop.example.com", "/old/a/b?z=1") == Result{301, "http://shop.example.com/new/a/b?z=1"});
 }
