@@ -41,6 +41,15 @@ double percentile(std::vector<double> values, double p) {
   return values[std::min(index, values.size() - 1)];
 }
 
+// Where a run-time problem of the scenario is reported: its file and the section at fault.
+// Built field by field: GCC 12 at -O3 mistakes the nested aggregate for uninitialised.
+config::Origin scenario_origin(const Scenario& scenario, const std::string& path) {
+  config::Origin origin;
+  origin.location.file = scenario.file;
+  origin.path = path;
+  return origin;
+}
+
 // The address a node is reached at: its side of the link towards the gateway, else of its
 // first link.
 std::string ip_of(const Scenario& s, const Ns3World& world, const std::string& node) {
@@ -107,7 +116,7 @@ RunResult simulate(const Scenario& scenario, std::uint64_t seed, const std::stri
   SimulatedGateway gateway(world.runtime(scenario.gateway_node), options);
   std::string problems;
   if (!gateway.start(config.snapshot, &problems)) {
-    diagnostics.add(config::Code::kInvalidValue, config::Origin{{scenario.file, 0, 0}, "gateway"}, "Scenario",
+    diagnostics.add(config::Code::kInvalidValue, scenario_origin(scenario, "gateway"), "Scenario",
                     "the gateway could not start: " + problems);
     return result;
   }
@@ -126,7 +135,7 @@ RunResult simulate(const Scenario& scenario, std::uint64_t seed, const std::stri
       listening = tcp_backends.back()->listen({"0.0.0.0", b.port}, &why);
     }
     if (!listening) {
-      diagnostics.add(config::Code::kInvalidValue, config::Origin{{scenario.file, 0, 0}, "backends"}, "Scenario",
+      diagnostics.add(config::Code::kInvalidValue, scenario_origin(scenario, "backends"), "Scenario",
                       "backend " + b.name + ": " + why);
       return result;
     }
