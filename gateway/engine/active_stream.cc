@@ -143,9 +143,11 @@ void ActiveStream::forward(const route::RouteDecision& decision) {
   const std::string* xff = http::find_header(upstream_head.headers, "x-forwarded-for");
   http::set_header(upstream_head.headers, "x-forwarded-for", xff ? *xff + ", " + remote : remote);
   http::set_header(upstream_head.headers, "x-forwarded-proto", request_.scheme);
-  if (http::find_header(upstream_head.headers, "x-request-id") == nullptr) {
-    http::set_header(upstream_head.headers, "x-request-id", request_id(engine.runtime().rng()));
+  if (http::find_header(request_.headers, "x-request-id") == nullptr) {
+    // Generated once: every retry of this request carries the same id, as in Envoy.
+    http::set_header(request_.headers, "x-request-id", request_id(engine.runtime().rng()));
   }
+  http::set_header(upstream_head.headers, "x-request-id", *http::find_header(request_.headers, "x-request-id"));
   upstream_started_ = engine.runtime().now();
   if (const auto timeout = route::request_timeout(*route_, request_, grpc_request()); timeout && !timeout_timer_) {
     timeout_timer_ = engine.runtime().schedule(*timeout, [this] { on_timeout(); });
