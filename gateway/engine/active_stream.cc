@@ -73,12 +73,7 @@ void ActiveStream::on_timeout() {
     if (grpc_request()) return grpc_local_reply(4, "upstream request timeout", "UT", "upstream_response_timeout");
     return local_reply(504, "upstream request timeout", {}, "UT", "upstream_response_timeout");
   }
-  add_flag("UT");
-  details_ = "upstream_response_timeout";
-  hcm_.codec().reset_stream(id_, http::ResetReason::kConnectionClosed);
-  hcm_.flush();
-  response_complete_ = true;
-  finish();
+  abort_started_response("UT", "upstream_response_timeout");
 }
 
 void ActiveStream::on_request_head(http::RequestHead head, bool end_stream) {
@@ -237,12 +232,7 @@ void ActiveStream::on_upstream_failure(Failure failure, const std::string& detai
     return local_reply(503, upstream_failure_body(connect ? "connection failure" : "connection termination"), {},
                        connect ? "UF" : "UC", "upstream_reset_before_response_started{" + detail + "}");
   }
-  add_flag("UC");
-  details_ = "upstream_reset_after_response_started{" + detail + "}";
-  hcm_.codec().reset_stream(id_, http::ResetReason::kConnectionClosed);
-  hcm_.flush();
-  response_complete_ = true;
-  finish();
+  abort_started_response("UC", "upstream_reset_after_response_started{" + detail + "}");
 }
 
 void ActiveStream::on_downstream_reset() {
@@ -258,6 +248,16 @@ void ActiveStream::on_downstream_gone() {
   if (upstream_ != nullptr) upstream_->cancel();
   finished_ = true;
   log();
+}
+
+void ActiveStream::abort_started_response(const std::string& flag, std::string details) {
+  // The client already has the head: the only way left to say "failed" is to reset the stream.
+  add_flag(flag);
+  details_ = std::move(details);
+  hcm_.codec().reset_stream(id_, http::ResetReason::kConnectionClosed);
+  hcm_.flush();
+  response_complete_ = true;
+  finish();
 }
 
 void ActiveStream::add_flag(const std::string& flag) {

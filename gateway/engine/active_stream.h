@@ -43,6 +43,7 @@ class ActiveStream : public upstream::UpstreamResponseCallbacks {
   void grpc_local_reply(int grpc_status, const std::string& message, std::string flags, std::string details);
   bool grpc_request() const;
   void add_flag(const std::string& flag);
+  void abort_started_response(const std::string& flag, std::string details);
   // The route's fault (delay, then abort) before the router, as Envoy's fault filter.
   void apply_fault_then_forward(const route::RouteDecision& decision);
   void forward(const route::RouteDecision& decision);

@@ -12,10 +12,12 @@ using namespace gatesim;
 
 namespace {
 
+// `name` is "folder/file" under scenarios/, or a file of scenarios/basics.
 sim::Scenario load(const std::string& name) {
+  const std::string relative = name.find('/') == std::string::npos ? "basics/" + name : name;
   config::Diagnostics diagnostics;
   sim::Scenario scenario =
-      sim::load_scenario(std::string(GATESIM_SOURCE_DIR) + "/scenarios/basics/" + name + ".yaml", diagnostics);
+      sim::load_scenario(std::string(GATESIM_SOURCE_DIR) + "/scenarios/" + relative + ".yaml", diagnostics);
   for (const auto& d : diagnostics.items()) INFO(d.format());
   REQUIRE_FALSE(diagnostics.has_errors());
   return scenario;
@@ -192,10 +194,7 @@ TEST_CASE("scenario: captures are byte-identical for one seed and differ for ano
 
 TEST_CASE("scenario: a server-first client hangs behind a sniffing listener until the detection timeout",
           "[sim][scenario]") {
-  config::Diagnostics diagnostics;
-  const sim::Scenario scenario = sim::load_scenario(
-      std::string(GATESIM_SOURCE_DIR) + "/scenarios/protocol-sniffing/server-first-behind-sniffing.yaml", diagnostics);
-  REQUIRE_FALSE(diagnostics.has_errors());
+  const sim::Scenario scenario = load("protocol-sniffing/server-first-behind-sniffing");
   const sim::RunResult r = run_loaded(scenario, 1);
   REQUIRE(r.tcp.size() == 2);
   for (const auto& t : r.tcp) {
@@ -213,10 +212,7 @@ TEST_CASE("scenario: a server-first client hangs behind a sniffing listener unti
 }
 
 TEST_CASE("scenario: backend faults and a slowed link on a timeline", "[sim][scenario]") {
-  config::Diagnostics diagnostics;
-  const sim::Scenario scenario = sim::load_scenario(
-      std::string(GATESIM_SOURCE_DIR) + "/scenarios/resilience/backend-faults-and-slow-link.yaml", diagnostics);
-  REQUIRE_FALSE(diagnostics.has_errors());
+  const sim::Scenario scenario = load("resilience/backend-faults-and-slow-link");
   const sim::RunResult r = run_loaded(scenario, 1);
   std::map<std::string, const sim::RequestOutcome*> client;
   for (const auto& o : r.requests) client[o.path] = &o;
@@ -238,10 +234,7 @@ TEST_CASE("scenario: backend faults and a slowed link on a timeline", "[sim][sce
 }
 
 TEST_CASE("scenario: curl -L follows the gateway's httpsRedirect to TLS + h2", "[sim][scenario]") {
-  config::Diagnostics diagnostics;
-  const sim::Scenario scenario = sim::load_scenario(
-      std::string(GATESIM_SOURCE_DIR) + "/scenarios/redirects/https-redirect-followed.yaml", diagnostics);
-  REQUIRE_FALSE(diagnostics.has_errors());
+  const sim::Scenario scenario = load("redirects/https-redirect-followed");
   const sim::RunResult r = run_loaded(scenario, 1);
   REQUIRE(r.requests.size() == 2);
   CHECK(r.requests[0].status == 301);
@@ -254,10 +247,7 @@ TEST_CASE("scenario: curl -L follows the gateway's httpsRedirect to TLS + h2", "
 }
 
 TEST_CASE("scenario: open-loop and closed-loop load generators", "[sim][scenario]") {
-  config::Diagnostics diagnostics;
-  const sim::Scenario scenario = sim::load_scenario(
-      std::string(GATESIM_SOURCE_DIR) + "/scenarios/many-core-load/open-and-closed-loop.yaml", diagnostics);
-  REQUIRE_FALSE(diagnostics.has_errors());
+  const sim::Scenario scenario = load("many-core-load/open-and-closed-loop");
   const sim::RunResult r = run_loaded(scenario, 1);
   std::map<std::string, const sim::ClientSummary*> by_name;
   for (const auto& c : r.clients) by_name[c.name] = &c;
@@ -279,10 +269,7 @@ TEST_CASE("scenario: open-loop and closed-loop load generators", "[sim][scenario
 }
 
 TEST_CASE("scenario: a slow backend turns gRPC calls into client-side DEADLINE_EXCEEDED", "[sim][scenario]") {
-  config::Diagnostics diagnostics;
-  const sim::Scenario scenario =
-      sim::load_scenario(std::string(GATESIM_SOURCE_DIR) + "/scenarios/grpc/deadline-storm.yaml", diagnostics);
-  REQUIRE_FALSE(diagnostics.has_errors());
+  const sim::Scenario scenario = load("grpc/deadline-storm");
   const sim::RunResult r = run_loaded(scenario, 1);
   REQUIRE(r.requests.size() == 10);
   int ok = 0, exceeded = 0;
@@ -318,10 +305,7 @@ TEST_CASE("scenario: a slow backend turns gRPC calls into client-side DEADLINE_E
 
 TEST_CASE("scenario: Istio fault injection on gRPC: delays become client deadlines, aborts grpc-status 14",
           "[sim][scenario]") {
-  config::Diagnostics diagnostics;
-  const sim::Scenario scenario =
-      sim::load_scenario(std::string(GATESIM_SOURCE_DIR) + "/scenarios/grpc/fault-injection.yaml", diagnostics);
-  REQUIRE_FALSE(diagnostics.has_errors());
+  const sim::Scenario scenario = load("grpc/fault-injection");
   const sim::RunResult r = run_loaded(scenario, 1);
   REQUIRE(r.requests.size() == 20);
   int ok = 0, exceeded = 0, unavailable = 0;
@@ -357,10 +341,7 @@ TEST_CASE("scenario: Istio fault injection on gRPC: delays become client deadlin
 }
 
 TEST_CASE("scenario: a route timeout answers 504 UT 200 ms after forwarding", "[sim][scenario]") {
-  config::Diagnostics diagnostics;
-  const sim::Scenario scenario =
-      sim::load_scenario(std::string(GATESIM_SOURCE_DIR) + "/scenarios/resilience/route-timeout.yaml", diagnostics);
-  REQUIRE_FALSE(diagnostics.has_errors());
+  const sim::Scenario scenario = load("resilience/route-timeout");
   const sim::RunResult r = run_loaded(scenario, 1);
   std::map<std::string, const sim::RequestOutcome*> client;
   for (const auto& o : r.requests) client[o.path] = &o;
@@ -386,10 +367,7 @@ TEST_CASE("scenario: a route timeout answers 504 UT 200 ms after forwarding", "[
 }
 
 TEST_CASE("scenario: retryOn 5xx replays a 503 on another host; the default policy does not", "[sim][scenario]") {
-  config::Diagnostics diagnostics;
-  const sim::Scenario scenario =
-      sim::load_scenario(std::string(GATESIM_SOURCE_DIR) + "/scenarios/resilience/retries.yaml", diagnostics);
-  REQUIRE_FALSE(diagnostics.has_errors());
+  const sim::Scenario scenario = load("resilience/retries");
   const sim::RunResult r = run_loaded(scenario, 1);
   std::map<std::string, std::map<int, int>> statuses;
   for (const auto& o : r.requests) ++statuses[o.client][o.status];
@@ -410,10 +388,7 @@ TEST_CASE("scenario: retryOn 5xx replays a 503 on another host; the default poli
 }
 
 TEST_CASE("scenario: live reconfiguration reroutes an open connection; drain refuses new ones", "[sim][scenario]") {
-  config::Diagnostics diagnostics;
-  const sim::Scenario scenario = sim::load_scenario(
-      std::string(GATESIM_SOURCE_DIR) + "/scenarios/resilience/live-reconfiguration-and-drain.yaml", diagnostics);
-  REQUIRE_FALSE(diagnostics.has_errors());
+  const sim::Scenario scenario = load("resilience/live-reconfiguration-and-drain");
   const sim::RunResult r = run_loaded(scenario, 1);
   std::map<std::string, std::string> upstream;
   for (const auto& e : r.access_log) upstream[e.path] = e.upstream_host;
@@ -431,10 +406,7 @@ TEST_CASE("scenario: live reconfiguration reroutes an open connection; drain ref
 
 TEST_CASE("scenario: a gateway restart cuts the request in flight, refuses while down, then serves again",
           "[sim][scenario]") {
-  config::Diagnostics diagnostics;
-  const sim::Scenario scenario = sim::load_scenario(
-      std::string(GATESIM_SOURCE_DIR) + "/scenarios/resilience/gateway-restart.yaml", diagnostics);
-  REQUIRE_FALSE(diagnostics.has_errors());
+  const sim::Scenario scenario = load("resilience/gateway-restart");
   const sim::RunResult r = run_loaded(scenario, 1);
   std::map<std::string, const sim::RequestOutcome*> client;
   for (const auto& o : r.requests) client[o.path] = &o;
@@ -463,10 +435,7 @@ TEST_CASE("scenario: a gateway restart cuts the request in flight, refuses while
 }
 
 TEST_CASE("scenario: TLS probes see the certificate each SNI selects, or a closed connection", "[sim][scenario]") {
-  config::Diagnostics diagnostics;
-  const sim::Scenario scenario =
-      sim::load_scenario(std::string(GATESIM_SOURCE_DIR) + "/scenarios/tls/sni-selection.yaml", diagnostics);
-  REQUIRE_FALSE(diagnostics.has_errors());
+  const sim::Scenario scenario = load("tls/sni-selection");
   const sim::RunResult r = run_loaded(scenario, 1);
   std::map<std::string, const sim::TlsOutcome*> probe;
   for (const auto& t : r.tls) probe[t.client] = &t;
