@@ -26,6 +26,7 @@ ServiceRegistry::ServiceRegistry(const ConfigSet& config) {
 void ServiceRegistry::add_kube_service(const KubeService& service) {
   RegistryService rs;
   rs.host = service.meta.name + "." + service.meta.namespace_name + ".svc.cluster.local";
+  rs.name = service.meta.name;
   rs.namespace_name = service.meta.namespace_name;
   rs.source = resource_label("Service", service.meta);
   for (const KubeServicePort& port : service.ports) {
@@ -58,6 +59,7 @@ void ServiceRegistry::add_service_entry(const ServiceEntry& se) {
   for (const LocatedString& host : se.hosts) {
     RegistryService rs;
     rs.host = to_lower(host.value);
+    rs.name = rs.host;
     rs.namespace_name = se.meta.namespace_name;
     rs.source = resource_label("ServiceEntry", se.meta);
     rs.export_to = se.export_to;

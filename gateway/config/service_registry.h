@@ -27,6 +27,7 @@ struct RegistryService {
     bool ready = true;
   };
   std::string host;  // FQDN, or a ServiceEntry wildcard
+  std::string name;  // Istio's service name: the Service's name; a ServiceEntry's host
   std::string namespace_name;
   std::string source;  // "Service ns/name" / "ServiceEntry ns/name"
   std::vector<Port> ports;

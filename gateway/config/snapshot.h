@@ -140,6 +140,8 @@ struct Cluster {
   std::vector<Endpoint> endpoints;
   std::optional<TrafficPolicy> traffic_policy;  // top-level, overridden by subset, then by port level
   std::string source;  // "Service ns/name" or "ServiceEntry ns/name"
+  // Istio's cluster metadata (services[0]), which names the destination in metrics.
+  std::string service_name, service_namespace;
 };
 
 struct Snapshot {

@@ -645,6 +645,8 @@ class SnapshotCompiler {
           cluster.subset = subset ? subset->name : "";
           cluster.name = cluster_name(port.number, cluster.subset, service.host);
           cluster.source = service.source;
+          cluster.service_name = service.name;
+          cluster.service_namespace = service.namespace_name;
           cluster.traffic_policy = effective_policy(dr, subset, port.number);
           for (const RegistryService::Instance& instance : service.instances) {
             if (instance.port_name != port.name) continue;
