@@ -28,7 +28,7 @@ int main(int argc, char** argv) {
   gatesim::cli::ServeOptions serve;
   CLI::App* serve_cmd = app.add_subcommand("serve", "Run the gateway on real sockets from Istio YAML");
   serve_cmd->add_option("-c,--config", serve.config_paths, "Istio YAML files or directories")->required();
-  serve_cmd->add_option("--admin", serve.admin_address, "admin address (HOST:PORT) serving /ready and /stats");
+  serve_cmd->add_option("--admin", serve.admin_address, "admin address (HOST:PORT) serving /ready, /stats and /stats/prometheus");
   serve_cmd->add_option("--listen-ip", serve.listen_ip, "address Gateway ports bind to unless a server sets `bind`");
   serve_cmd->add_option("--key-log", serve.key_log_path, "append TLS secrets in NSS key log format to this file");
   serve_cmd->add_option("--drain-seconds", serve.drain_seconds, "longest drain after SIGTERM")

@@ -1,8 +1,8 @@
 #include "cli/serve_command.h"
 
+#include <chrono>
 #include <csignal>
 #include <optional>
-#include <ctime>
 #include <fstream>
 #include <iostream>
 #include <random>
@@ -11,23 +11,10 @@
 #include "gateway/engine/admin_server.h"
 #include "gateway/engine/engine.h"
 #include "gateway/io/real/event_loop_runtime.h"
+#include "gateway/observability/access_log_format.h"
 
 namespace gatesim::cli {
 namespace {
-
-// Istio's default TEXT access log, with the fields the engine fills today.
-std::string format_access_log(const engine::AccessLogEntry& e) {
-  char when[64];
-  const std::time_t now = std::time(nullptr);  // real time is allowed here: the CLI is not the engine
-  std::strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
-  auto dash = [](const std::string& s) { return s.empty() ? std::string("-") : s; };
-  const std::string request = e.protocol == "-" ? "- - -" : e.method + " " + e.path + " " + e.protocol;
-  return "[" + std::string(when) + "] \"" + request + "\" " + std::to_string(e.response_code) + " " + e.response_flags +
-         " " + dash(e.details) + " " + std::to_string(e.bytes_received) + " " + std::to_string(e.bytes_sent) + " " +
-         std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(e.duration).count()) + " \"" +
-         dash(e.authority) + "\" \"" + dash(e.upstream_host) + "\" " + dash(e.upstream_cluster) + " " +
-         dash(e.downstream_local) + " " + dash(e.downstream_remote) + " " + dash(e.requested_server_name);
-}
 
 // "HOST:PORT=LISTEN_PORT[/TIMEOUT]"
 std::optional<config::InboundService> parse_inbound(const std::string& text) {
@@ -85,7 +72,13 @@ int run_serve(const ServeOptions& options) {
   engine::EngineOptions engine_options;
   engine_options.listen_ip = options.listen_ip;
   if (options.access_log) {
-    engine_options.access_log = [](const engine::AccessLogEntry& e) { std::cout << format_access_log(e) << std::endl; };
+    engine_options.access_log = [&runtime](const engine::AccessLogEntry& e) {
+      // Wall time is allowed here (the CLI is not the engine): the entry's start on the
+      // runtime's clock, placed on the wall clock.
+      const auto since_epoch = std::chrono::system_clock::now().time_since_epoch() - (runtime.now() - e.start_time);
+      const std::string start = observability::format_start_time(std::chrono::duration_cast<io::Duration>(since_epoch));
+      std::cout << observability::format_access_log(e, start) << std::endl;
+    };
   }
   if (!options.key_log_path.empty()) {
     key_log.open(options.key_log_path, std::ios::app);

@@ -2,6 +2,8 @@
 
 #include "gateway/engine/downstream_connection.h"
 #include "gateway/engine/http_connection_manager.h"
+#include "gateway/observability/destination_service.h"
+#include "gateway/observability/response_flags.h"
 #include "gateway/route/fault_plan.h"
 #include "gateway/route/request_rewrite.h"
 #include "gateway/route/request_timeout.h"
@@ -29,6 +31,18 @@ std::string request_id(io::Rng& rng) {
     if (i == 7 || i == 11 || i == 15 || i == 19) id += '-';
   }
   return id;
+}
+
+// The gateway appends the client's address (Envoy's use_remote_address, set on gateways).
+std::string forwarded_for(const http::RequestHead& request, const std::string& remote_ip) {
+  const std::string* xff = http::find_header(request.headers, "x-forwarded-for");
+  return xff ? *xff + ", " + remote_ip : remote_ip;
+}
+
+std::optional<int> grpc_status_of(const http::HeaderList& headers) {
+  const std::string* status = http::find_header(headers, "grpc-status");
+  if (status == nullptr) return std::nullopt;
+  return std::atoi(status->c_str());
 }
 
 }  // namespace
@@ -134,9 +148,8 @@ void ActiveStream::forward(const route::RouteDecision& decision) {
   route_ = decision.route;
   target_ = decision.target;
   route::rewrite_upstream_request(*route_, *target_, decision.matched, upstream_head);
-  const std::string remote = hcm_.downstream().connection().peer().ip;
-  const std::string* xff = http::find_header(upstream_head.headers, "x-forwarded-for");
-  http::set_header(upstream_head.headers, "x-forwarded-for", xff ? *xff + ", " + remote : remote);
+  http::set_header(upstream_head.headers, "x-forwarded-for",
+                   forwarded_for(upstream_head, hcm_.downstream().connection().peer().ip));
   http::set_header(upstream_head.headers, "x-forwarded-proto", request_.scheme);
   if (http::find_header(request_.headers, "x-request-id") == nullptr) {
     // Generated once: every retry of this request carries the same id, as in Envoy.
@@ -157,6 +170,7 @@ void ActiveStream::forward(const route::RouteDecision& decision) {
 
 void ActiveStream::on_request_data(std::string_view data, bool end_stream) {
   bytes_received_ += data.size();
+  if (grpc_request()) request_messages_.inspect(data);
   request_complete_ = end_stream;
   hcm_.codec().consume(id_, data.size());
   if (upstream_ != nullptr) upstream_->send_data(data, end_stream);
@@ -192,6 +206,8 @@ void ActiveStream::on_upstream_head(http::ResponseHead head, bool end_stream) {
   const auto service_ms =
       std::chrono::duration_cast<std::chrono::milliseconds>(hcm_.engine().runtime().now() - upstream_started_).count();
   http::set_header(head.headers, "x-envoy-upstream-service-time", std::to_string(service_ms));
+  upstream_service_ms_ = service_ms;
+  grpc_status_ = grpc_status_of(head.headers);
   http::set_header(head.headers, "server", "istio-envoy");
   if (route_ != nullptr) route::rewrite_downstream_response(*route_, *target_, head);
   hcm_.codec().send_response_head(id_, head, end_stream);
@@ -203,6 +219,7 @@ void ActiveStream::on_upstream_head(http::ResponseHead head, bool end_stream) {
 
 void ActiveStream::on_upstream_data(std::string_view data, bool end_stream) {
   bytes_sent_ += data.size();
+  if (grpc_request()) response_messages_.inspect(data);
   hcm_.codec().send_response_data(id_, data, end_stream);
   response_complete_ = end_stream;
   hcm_.flush();
@@ -210,6 +227,7 @@ void ActiveStream::on_upstream_data(std::string_view data, bool end_stream) {
 }
 
 void ActiveStream::on_upstream_trailers(http::HeaderList trailers) {
+  if (auto status = grpc_status_of(trailers)) grpc_status_ = status;
   hcm_.codec().send_response_trailers(id_, trailers);
   response_complete_ = true;
   hcm_.flush();
@@ -217,6 +235,7 @@ void ActiveStream::on_upstream_trailers(http::HeaderList trailers) {
 }
 
 void ActiveStream::on_upstream_failure(Failure failure, const std::string& detail, bool before_head) {
+  if (failure == Failure::kConnectFailure) transport_failure_ = detail;
   if (before_head) {
     route::AttemptOutcome outcome;
     outcome.kind = failure == Failure::kConnectFailure ? route::AttemptOutcome::Kind::kConnectFailure
@@ -261,9 +280,8 @@ void ActiveStream::abort_started_response(const std::string& flag, std::string d
 }
 
 void ActiveStream::add_flag(const std::string& flag) {
-  // Envoy lists every flag of a request, comma-separated (an injected delay, then its fate).
-  if (flag.empty() || flag == "-") return;
-  flags_ = flags_ == "-" ? flag : flags_ + "," + flag;
+  // Envoy lists every flag of a request, comma-separated, in its own order.
+  flags_ = observability::with_response_flag(flags_, flag);
 }
 
 bool ActiveStream::grpc_request() const {
@@ -274,6 +292,7 @@ bool ActiveStream::grpc_request() const {
 void ActiveStream::grpc_local_reply(int grpc_status, const std::string& message, std::string flags,
                                     std::string details) {
   response_code_ = 200;
+  grpc_status_ = grpc_status;
   add_flag(flags);
   details_ = std::move(details);
   http::ResponseHead head;
@@ -342,6 +361,20 @@ void ActiveStream::log() {
   entry.bytes_received = bytes_received_;
   entry.bytes_sent = bytes_sent_;
   entry.duration = engine.runtime().now() - started_;
+  entry.start_time = started_;
+  entry.request_protocol =
+      grpc_request() ? observability::RequestProtocol::kGrpc : observability::RequestProtocol::kHttp;
+  entry.x_forwarded_for = forwarded_for(request_, hcm_.downstream().connection().peer().ip);
+  if (const std::string* agent = http::find_header(request_.headers, "user-agent")) entry.user_agent = *agent;
+  if (const std::string* id = http::find_header(request_.headers, "x-request-id")) entry.request_id = *id;
+  entry.upstream_service_time_ms = upstream_service_ms_;
+  if (decision_) entry.route_name = route::route_name(*decision_);
+  if (upstream_ != nullptr) entry.upstream_local_address = upstream_->local_address();
+  entry.upstream_transport_failure_reason = transport_failure_;
+  entry.grpc_status = grpc_status_;
+  entry.destination = observability::destination_service(routed_with_.get(), upstream_cluster_, request_.authority);
+  entry.request_messages = request_messages_.messages();
+  entry.response_messages = response_messages_.messages();
   engine.log(entry);
 }
 

@@ -8,6 +8,7 @@
 #include "gateway/config/snapshot.h"
 
 #include "gateway/http/message.h"
+#include "gateway/observability/grpc_message_counter.h"
 #include "gateway/route/retry_policy.h"
 #include "gateway/route/route_decision.h"
 #include "gateway/upstream/http_pool.h"
@@ -83,6 +84,11 @@ class ActiveStream : public upstream::UpstreamResponseCallbacks {
   bool request_complete_ = false;
   bool response_complete_ = false;
   bool finished_ = false;
+  // Only for log(): what the access-log line and Istio's metrics need beyond the above.
+  observability::GrpcMessageCounter request_messages_, response_messages_;
+  std::optional<int> grpc_status_;                   // from the response's trailers, else head
+  std::optional<std::int64_t> upstream_service_ms_;  // x-envoy-upstream-service-time
+  std::string transport_failure_;                    // why an upstream connect failed
 };
 
 }  // namespace gatesim::engine

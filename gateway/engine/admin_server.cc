@@ -34,6 +34,9 @@ class AdminServer::Session : public io::ConnectionCallbacks, public http::Server
     } else if (path == "/ready") {
       status = server_.engine_.draining() ? 503 : 200;
       body = server_.engine_.draining() ? "DRAINING\n" : "LIVE\n";
+    } else if (path == "/stats/prometheus") {
+      body = server_.engine_.metrics().prometheus_text();
+      type = "text/plain; version=0.0.4";  // Prometheus text exposition format
     } else if (path == "/stats" && query == "format=json") {
       body = server_.stats_json();
       type = "application/json";
@@ -41,7 +44,7 @@ class AdminServer::Session : public io::ConnectionCallbacks, public http::Server
       body = server_.stats_text();
     } else {
       status = 404;
-      body = "unknown admin path; try /ready or /stats\n";
+      body = "unknown admin path; try /ready, /stats or /stats/prometheus\n";
     }
     http::ResponseHead response;
     response.status = status;

@@ -13,6 +13,7 @@ namespace gatesim::engine {
 // The admin endpoint of `gatesim serve` (Envoy's admin port in miniature):
 //   GET /ready  -> 200 "LIVE", or 503 "DRAINING" once draining started
 //   GET /stats  -> counters as "name: value" lines; /stats?format=json as JSON
+//   GET /stats/prometheus -> Istio's standard metrics in Prometheus' text format (Envoy's path)
 class AdminServer {
  public:
   AdminServer(io::Runtime& runtime, const Engine& engine);

@@ -1,6 +1,7 @@
 #include "gateway/engine/downstream_connection.h"
 
 #include "gateway/engine/http_connection_manager.h"
+#include "gateway/observability/destination_service.h"
 #include "gateway/sniff/protocol_sniffer.h"
 #include "gateway/tls/client_hello.h"
 #include "gateway/upstream/endpoint_picker.h"
@@ -132,8 +133,9 @@ void DownstreamConnection::choose_chain(const std::string& sni) {
 
 void DownstreamConnection::detected(bool http) {
   // chains[0] is HTTP when the port may carry it; the TCP chain is last.
-  chain_ = http ? &listener_.chains.front() : &listener_.chains.back();
-  if (http != (chain_->kind == config::FilterChain::Kind::kHttp)) return refuse("NR", "filter_chain_not_found");
+  const config::FilterChain* chain = http ? &listener_.chains.front() : &listener_.chains.back();
+  if (http != (chain->kind == config::FilterChain::Kind::kHttp)) return refuse("NR", "filter_chain_not_found");
+  chain_ = chain;
   state_ = State::kPlaintext;
   std::string early;
   early.swap(inspected_);
@@ -182,9 +184,12 @@ void DownstreamConnection::start_tcp_proxy(const std::string& cluster, std::stri
   proxy_ = std::make_unique<upstream::TcpProxy>(engine_.runtime(), *this, endpoint.address, options,
                                                 [this](const std::string& error) {
                                                   AccessLogEntry entry = connection_log();
-                                                  if (error.rfind("connect failure", 0) == 0) {
+                                                  constexpr std::string_view kConnectFailure = "connect failure: ";
+                                                  if (error.rfind(kConnectFailure, 0) == 0) {
                                                     ++engine_.mutable_stats().upstream_connect_failures;
                                                     entry.response_flags = "UF";
+                                                    entry.upstream_transport_failure_reason =
+                                                        error.substr(kConnectFailure.size());
                                                   }
                                                   entry.details = error.empty() ? "-" : error;
                                                   engine_.log(entry);
@@ -290,9 +295,17 @@ AccessLogEntry DownstreamConnection::connection_log() const {
   entry.upstream_host = upstream_host_.empty() ? "-" : upstream_host_;
   entry.upstream_cluster = upstream_cluster_.empty() ? "-" : upstream_cluster_;
   entry.duration = engine_.runtime().now() - started_;
+  entry.start_time = started_;
+  // Istio's TCP stats filter sits in TCP filter chains only: a connection no chain took, or
+  // one an HTTP chain took, is no TCP connection to its metrics.
+  using Kind = config::FilterChain::Kind;
+  const bool tcp_chain = chain_ != nullptr && chain_->kind != Kind::kHttp && chain_->kind != Kind::kHttps;
+  entry.request_protocol = tcp_chain ? observability::RequestProtocol::kTcp : observability::RequestProtocol::kNone;
+  entry.destination = observability::destination_service(&engine_.snapshot(), upstream_cluster_, "");
   if (proxy_ != nullptr) {
     entry.bytes_received = proxy_->stats().bytes_from_downstream;
     entry.bytes_sent = proxy_->stats().bytes_from_upstream;
+    entry.upstream_local_address = proxy_->upstream_local_address();
   }
   return entry;
 }

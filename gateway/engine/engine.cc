@@ -101,7 +101,8 @@ void Engine::start_drain() {
   connections_.for_each([](DownstreamConnection& c) { c.start_drain(); });
 }
 
-void Engine::log(const AccessLogEntry& entry) const {
+void Engine::log(const AccessLogEntry& entry) {
+  metrics_.record(entry);
   if (options_.access_log) options_.access_log(entry);
 }
 

@@ -11,6 +11,7 @@
 #include "gateway/engine/engine_options.h"
 #include "gateway/io/owned_in_order.h"
 #include "gateway/io/runtime.h"
+#include "gateway/observability/istio_metrics.h"
 #include "gateway/tls/tls_context.h"
 #include "gateway/upstream/http_pool.h"
 
@@ -60,7 +61,10 @@ class Engine {
 
   // Called by a connection when it is finished; the engine destroys it after the callback.
   void release(DownstreamConnection* connection);
-  void log(const AccessLogEntry& entry) const;
+  // Counts the entry into the Istio metrics, then hands it to EngineOptions::access_log.
+  void log(const AccessLogEntry& entry);
+  // Istio's standard metrics of this engine (one registry per engine, as per Envoy process).
+  const observability::IstioMetrics& metrics() const { return metrics_; }
   // The keep-alive pool to one upstream endpoint (HTTP/1.1 until routing chooses protocols).
   upstream::HttpPool& pool_for(const io::Address& endpoint);
 
@@ -76,6 +80,7 @@ class Engine {
   io::OwnedInOrder<DownstreamConnection> connections_;
   bool draining_ = false;
   EngineStats stats_;
+  observability::IstioMetrics metrics_;
 };
 
 }  // namespace gatesim::engine

@@ -115,6 +115,7 @@ void HttpConnectionManager::on_codec_error(http::CodecError error, std::string_v
   entry.details = std::string(http::to_string(error)) + ": " + std::string(detail);
   entry.downstream_remote = downstream_.connection().peer().to_string();
   entry.downstream_local = downstream_.connection().local().to_string();
+  entry.start_time = engine_.runtime().now();  // a connection-level event: no stream started it
   engine_.log(entry);
   if (codec_ != nullptr && codec_->has_output()) downstream_.write(codec_->take_output());
   closed_ = true;

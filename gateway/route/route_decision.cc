@@ -137,4 +137,11 @@ RouteDecision decide_route(const config::Snapshot& snapshot, const config::Liste
   return d;
 }
 
+std::string route_name(const RouteDecision& decision) {
+  if (decision.route == nullptr) return "";
+  std::string name = decision.route->name;
+  if (decision.matched != nullptr && !decision.matched->name.empty()) name += "." + decision.matched->name;
+  return name;
+}
+
 }  // namespace gatesim::route

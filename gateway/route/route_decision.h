@@ -37,6 +37,11 @@ struct RouteDecision {
 RouteDecision decide_route(const config::Snapshot& snapshot, const config::Listener& listener,
                            const config::FilterChain& chain, const http::RequestHead& request, io::Rng& rng);
 
+// Envoy's route name as Istio builds it (route.go translateRoute): the VirtualService's
+// http[].name, plus "." and the name of the match entry that admitted the request when it has
+// one; "" when no route decided.
+std::string route_name(const RouteDecision& decision);
+
 // A target by weight: weight/(sum of weights); a lone target takes everything.
 const config::RouteTarget* pick_target(const std::vector<config::RouteTarget>& targets, io::Rng& rng);
 

@@ -15,6 +15,7 @@ class HttpPool::Request : public UpstreamRequest {
   void send_data(std::string_view data, bool end_stream) override;
   void send_trailers(const http::HeaderList& trailers) override;
   void cancel() override;
+  const std::string& local_address() const override { return local; }
 
   UpstreamResponseCallbacks& callbacks;
   http::RequestHead head;
@@ -26,6 +27,7 @@ class HttpPool::Request : public UpstreamRequest {
   http::StreamId stream = 0;
   bool response_started = false;
   bool done = false;
+  std::string local;  // of the connection the head went out on
 };
 
 class HttpPool::PooledConnection : public io::ConnectionCallbacks, public http::ClientCodecCallbacks {
@@ -145,6 +147,7 @@ class HttpPool::PooledConnection : public io::ConnectionCallbacks, public http::
 
   void send_head() {
     Request* r = request_;
+    r->local = connection_->local().to_string();
     r->stream = codec_->send_request_head(r->head, r->head_end_stream);
     if (!r->queued_body.empty() || (r->queued_end && !r->head_end_stream)) {
       codec_->send_request_data(r->stream, r->queued_body, r->queued_end && !r->queued_trailers);

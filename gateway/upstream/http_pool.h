@@ -34,6 +34,8 @@ class UpstreamRequest {
   virtual void send_trailers(const http::HeaderList& trailers) = 0;
   // Abandon the request; the connection is not reused (its state is unknown).
   virtual void cancel() = 0;
+  // Our address on the upstream connection that carried the request; "" before one did.
+  virtual const std::string& local_address() const = 0;
 };
 
 struct HttpPoolOptions {

@@ -74,6 +74,7 @@ void TcpProxy::upstream_connected(std::unique_ptr<io::Connection> connection, co
     upstream_closed_ = true;
     return finish("downstream closed before the upstream connected");
   }
+  upstream_local_ = connection->local().to_string();
   upstream_ = std::make_unique<UpstreamSide>(*this, std::move(connection));
   if (!early_.empty()) {
     upstream_->connection().write(early_);

@@ -40,6 +40,8 @@ class TcpProxy : public ByteStreamEvents {
   void on_closed(bool abortive) override;
 
   const TcpProxyStats& stats() const { return stats_; }
+  // Our address on the upstream connection; "" until it connected.
+  const std::string& upstream_local_address() const { return upstream_local_; }
 
  private:
   class UpstreamSide;
@@ -58,6 +60,7 @@ class TcpProxy : public ByteStreamEvents {
   bool upstream_closed_ = false;
   bool finished_ = false;
   std::string error_;
+  std::string upstream_local_;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
   TcpProxyStats stats_;
 };

@@ -268,6 +268,7 @@ RunResult simulate(const Scenario& scenario, std::uint64_t seed, const std::stri
     world.enable_pcap(out_dir);
   }
   world.run_until(scenario.duration);
+  if (const observability::IstioMetrics* metrics = gateway.metrics()) result.metrics = *metrics;
   // What the teardown below closes is not part of the run.
   for (const std::string& node : scenario.nodes) world.runtime(node).set_connection_observer(nullptr);
   result.simulator_events = ns3::Simulator::GetEventCount();
@@ -324,6 +325,7 @@ RunResult run_scenario(const Scenario& scenario, std::uint64_t seed, const std::
   std::ofstream(std::filesystem::path(out_dir) / "trace.jsonl") << result.trace;
   std::ofstream(std::filesystem::path(out_dir) / "keylog.txt") << result.key_log;
   std::ofstream(std::filesystem::path(out_dir) / "summary.json") << summary_json(scenario, seed, result);
+  std::ofstream(std::filesystem::path(out_dir) / "metrics.prom") << result.metrics.prometheus_text();
   return result;
 }
 
@@ -344,6 +346,7 @@ std::string summary_json(const Scenario& scenario, std::uint64_t seed, const Run
     j["clients"].push_back({{"name", c.name}, {"requests", c.requests}, {"connections", c.connections},
                             {"statuses", statuses}, {"errors", c.errors}, {"grpc_statuses", grpc}, {"p50_ms", c.p50_ms}, {"p90_ms", c.p90_ms}, {"p99_ms", c.p99_ms}});
   }
+  j["metrics"] = result.metrics.to_json();
   return j.dump(2) + "\n";
 }
 

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "gateway/engine/engine_options.h"
+#include "gateway/observability/istio_metrics.h"
 #include "sim/peers/http_client.h"
 #include "sim/peers/tcp_peers.h"
 #include "sim/scenario/scenario.h"
@@ -35,19 +36,28 @@ struct RunResult {
   std::string key_log_sha256;
   std::map<std::string, std::string> pcap_sha256;  // file name -> hash, when captured
   std::uint64_t simulator_events = 0;
+  // Istio's standard metrics of the gateway process alive at the end of the run (empty if it
+  // is down then; a restart starts them from zero, as a real proxy's counters do).
+  observability::IstioMetrics metrics;
 };
 
 // trace.jsonl holds one JSON object per line, in simulated-time order (`t_ns`), by `type`:
 //   connection  every TCP connection of every node: accepted / connected / connect_failed /
 //               closed (`detail`: why), with node, per-node id, local and peer addresses
 //   tls         a client's or probe's handshake: SNI, ALPN, version, certificate subject, error
-//   gateway     the engine's access log entry (code, response flags, upstream, SNI, duration)
+//   gateway     the engine's access log entry (code, response flags, upstream, SNI, duration;
+//               start_ns, request_protocol, bytes_received/sent, downstream_local,
+//               x_forwarded_for, user_agent, request_id, upstream_service_time_ms, route,
+//               upstream_local, upstream_transport_failure, termination_details, grpc_status,
+//               destination_service[_name|_namespace], request/response_messages, and `log`:
+//               Istio's default access-log line with simulated time as START_TIME)
 //   response    a client request's outcome: client connection number, start/end, status, error
 //   tcp         a raw TCP probe's outcome
 //   fault       a timed fault as it fires; gateway_started after a restart
 // Runs a scenario to its duration in ns-3 with the real engine on the gateway node, from
-// `seed`: same scenario and seed, same trace, byte for byte. Writes trace.jsonl, keylog.txt
-// and summary.json into `out_dir` when it is not empty.
+// `seed`: same scenario and seed, same trace, byte for byte. Writes trace.jsonl, keylog.txt,
+// summary.json (with `metrics`: the final Istio metrics as JSON) and metrics.prom (the same in
+// Prometheus' text format) into `out_dir` when it is not empty.
 RunResult run_scenario(const Scenario& scenario, std::uint64_t seed, const std::string& out_dir,
                        config::Diagnostics& diagnostics, bool pcap = false);
 

@@ -26,6 +26,9 @@ class SimulatedGateway {
   // applied configuration after `down_for`; `on_started` reports its problems ("" if none).
   void restart(io::Duration down_for, std::function<void(const std::string& problems)> on_started);
   void stop() { engine_.reset(); }
+  // The running process's Istio metrics (a restart starts them from zero, as a real proxy's
+  // counters do); nullptr while the process is down.
+  const observability::IstioMetrics* metrics() const { return engine_ ? &engine_->metrics() : nullptr; }
 
  private:
   io::Runtime& runtime_;

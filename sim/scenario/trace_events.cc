@@ -1,5 +1,7 @@
 #include "sim/scenario/trace_events.h"
 
+#include "gateway/observability/access_log_format.h"
+
 namespace gatesim::sim {
 namespace {
 
@@ -22,10 +24,33 @@ nlohmann::json trace_event(const TlsOutcome& t) {
 }
 
 nlohmann::json trace_event(const engine::AccessLogEntry& e) {
-  return {{"type", "gateway"}, {"protocol", e.protocol}, {"method", e.method}, {"path", e.path},
-          {"authority", e.authority}, {"code", e.response_code}, {"flags", e.response_flags},
-          {"details", e.details}, {"upstream", e.upstream_host}, {"cluster", e.upstream_cluster},
-          {"downstream", e.downstream_remote}, {"sni", e.requested_server_name}, {"duration_ns", ns(e.duration)}};
+  nlohmann::json j = {{"type", "gateway"}, {"protocol", e.protocol}, {"method", e.method}, {"path", e.path},
+                      {"authority", e.authority}, {"code", e.response_code}, {"flags", e.response_flags},
+                      {"details", e.details}, {"upstream", e.upstream_host}, {"cluster", e.upstream_cluster},
+                      {"downstream", e.downstream_remote}, {"sni", e.requested_server_name},
+                      {"duration_ns", ns(e.duration)}};
+  j["start_ns"] = ns(e.start_time);
+  j["request_protocol"] = std::string(observability::to_string(e.request_protocol));
+  j["bytes_received"] = e.bytes_received;
+  j["bytes_sent"] = e.bytes_sent;
+  j["downstream_local"] = e.downstream_local;
+  j["x_forwarded_for"] = e.x_forwarded_for;
+  j["user_agent"] = e.user_agent;
+  j["request_id"] = e.request_id;
+  j["upstream_service_time_ms"] = e.upstream_service_time_ms ? nlohmann::json(*e.upstream_service_time_ms) : nullptr;
+  j["route"] = e.route_name;
+  j["upstream_local"] = e.upstream_local_address;
+  j["upstream_transport_failure"] = e.upstream_transport_failure_reason;
+  j["termination_details"] = e.connection_termination_details;
+  j["grpc_status"] = e.grpc_status ? nlohmann::json(*e.grpc_status) : nullptr;
+  j["destination_service"] = e.destination.host;
+  j["destination_service_name"] = e.destination.name;
+  j["destination_service_namespace"] = e.destination.namespace_name;
+  j["request_messages"] = e.request_messages;
+  j["response_messages"] = e.response_messages;
+  // Istio's default access-log line, START_TIME being simulated time from the Unix epoch.
+  j["log"] = observability::format_access_log(e, observability::format_start_time(e.start_time));
+  return j;
 }
 
 nlohmann::json trace_event(const TcpProbeOutcome& o) {

@@ -48,6 +48,7 @@ TEST_CASE("every bundled scenario replays byte-identically from its seed", "[sim
       CHECK(a.trace_sha256 == b.trace_sha256);
       CHECK(a.key_log_sha256 == b.key_log_sha256);
       CHECK(a.pcap_sha256 == b.pcap_sha256);
+      CHECK(a.metrics.prometheus_text() == b.metrics.prometheus_text());
       const bool proxied_http = std::any_of(a.access_log.begin(), a.access_log.end(), [](const auto& e) {
         return e.protocol.rfind("HTTP", 0) == 0 && !e.upstream_host.empty();  // carries x-request-id
       });
