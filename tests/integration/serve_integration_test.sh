@@ -287,5 +287,145 @@ for _ in $(seq 1 100); do kill -0 "$serve_pid" 2>/dev/null || break; sleep 0.05;
 wait "$serve_pid"
 check "serve exits 0 after SIGTERM" "0" "$?"
 
+# --- Istio's metrics on /stats/prometheus and Istio's access-log line, from a second gatesim
+#     serve whose traffic this block alone makes (so every count is known).
+M_HTTP=$(free_port); M_TCP=$(free_port); M_ADMIN=$(free_port); M_DEAD=$(free_port)
+cat >"$tmp/metrics.yaml" <<YAML
+apiVersion: networking.istio.io/v1
+kind: Gateway
+metadata: {name: metrics-gw, namespace: edge}
+spec:
+  servers:
+  - port: {number: $M_HTTP, name: http, protocol: HTTP}
+    hosts: ["*"]
+  - port: {number: $M_TCP, name: tcp, protocol: TCP}
+    hosts: ["*"]
+---
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: shop, namespace: edge}
+spec:
+  hosts: [shop.example.com]
+  gateways: [metrics-gw]
+  http: [{name: web, match: [{name: all, uri: {prefix: /}}], route: [{destination: {host: web-a.internal, port: {number: 80}}}]}]
+---
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: broken, namespace: edge}
+spec:
+  hosts: [broken.example.com]
+  gateways: [metrics-gw]
+  http: [{route: [{destination: {host: dead.internal, port: {number: 80}}}]}]
+---
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: echo, namespace: edge}
+spec:
+  hosts: ["echo.internal"]
+  gateways: [metrics-gw]
+  tcp: [{route: [{destination: {host: echo.internal, port: {number: 7}}}]}]
+---
+apiVersion: networking.istio.io/v1
+kind: ServiceEntry
+metadata: {name: web-a, namespace: edge}
+spec:
+  hosts: [web-a.internal]
+  ports: [{number: 80, name: http, protocol: HTTP}]
+  resolution: STATIC
+  endpoints: [{address: 127.0.0.1, ports: {http: $WEB_A}}]
+---
+apiVersion: networking.istio.io/v1
+kind: ServiceEntry
+metadata: {name: dead, namespace: edge}
+spec:
+  hosts: [dead.internal]
+  ports: [{number: 80, name: http, protocol: HTTP}]
+  resolution: STATIC
+  endpoints: [{address: 127.0.0.1, ports: {http: $M_DEAD}}]  # nothing listens there
+---
+apiVersion: networking.istio.io/v1
+kind: ServiceEntry
+metadata: {name: echo, namespace: edge}
+spec:
+  hosts: [echo.internal]
+  ports: [{number: 7, name: tcp, protocol: TCP}]
+  resolution: STATIC
+  endpoints: [{address: 127.0.0.1, ports: {tcp: $ECHO}}]
+YAML
+"$gatesim" serve -c "$tmp/metrics.yaml" --listen-ip 127.0.0.1 --admin "127.0.0.1:$M_ADMIN" \
+  >"$tmp/metrics-access.log" 2>"$tmp/metrics-serve.err" &
+m_serve=$!
+pids+=($m_serve)
+for p in $M_HTTP $M_TCP $M_ADMIN; do wait_port "$p" || cat "$tmp/metrics-serve.err"; done
+m_url="http://127.0.0.1:$M_HTTP"
+for i in 1 2; do
+  check "metrics: HTTP/1.1 request $i" "200" \
+    "$(curl -s -o /dev/null -w '%{http_code}' -A "gatesim-test/$i" -H 'host: shop.example.com' "$m_url/metrics-$i")"
+done
+check "metrics: h2c request" "200" \
+  "$(curl -s -o /dev/null -w '%{http_code}' --http2-prior-knowledge -H 'host: shop.example.com' "$m_url/metrics-h2c")"
+check "metrics: unknown host" "404" "$(curl -s -o /dev/null -w '%{http_code}' -H 'host: nowhere.test' "$m_url/")"
+check "metrics: refused upstream" "503" "$(curl -s -o /dev/null -w '%{http_code}' -H 'host: broken.example.com' "$m_url/")"
+check "metrics: TCP echo" "metrics ping" "$(python3 -c "
+import socket
+s = socket.create_connection(('127.0.0.1', $M_TCP), 2)
+s.sendall(b'metrics ping'); s.shutdown(socket.SHUT_WR)
+data = b''
+while True:
+    chunk = s.recv(100)
+    if not chunk: break
+    data += chunk
+print(data.decode())")"
+sleep 0.3  # the TCP connection is counted once both of its sides have closed
+prom=$(curl -s -D "$tmp/prom.headers" "http://127.0.0.1:$M_ADMIN/stats/prometheus")
+check_contains "metrics: Prometheus content type" "content-type: text/plain; version=0.0.4" "$(tr -d '\r' <"$tmp/prom.headers" | tr 'A-Z' 'a-z')"
+series() {  # metric, then fixed strings every wanted line contains -> the values, one per line
+  local metric=$1 line
+  shift
+  grep "^$metric{" <<<"$prom" | while IFS= read -r line; do
+    for want in "$@"; do case "$line" in *"$want"*) ;; *) continue 2 ;; esac; done
+    echo "${line##* }"
+  done
+}
+web='destination_service="web-a.internal",destination_service_name="web-a.internal",destination_service_namespace="edge"'
+# HTTP/1.1 and h2c share one series: Istio's request_protocol does not tell HTTP/2 apart.
+check "metrics: istio_requests_total for the three 200s" "3" \
+  "$(series istio_requests_total "$web" 'request_protocol="http",response_flags="-"' 'response_code="200",grpc_response_status=""')"
+check "metrics: one 404 NR, named by its Host" "1" \
+  "$(series istio_requests_total 'destination_service="nowhere.test"' 'response_flags="NR"' 'response_code="404"')"
+check "metrics: one 503 UF,URX after Istio's default retries" "1" \
+  "$(series istio_requests_total 'destination_service="dead.internal"' 'response_flags="UF,URX"' 'response_code="503"')"
+check "metrics: every istio_requests_total series" "5" "$(series istio_requests_total 'reporter="source"' | paste -sd+ | bc)"
+check "metrics: duration histogram +Inf bucket of the 200s" "3" \
+  "$(series istio_request_duration_milliseconds_bucket "$web" 'response_code="200"' 'le="+Inf"')"
+check "metrics: duration histogram count of the 200s" "3" \
+  "$(series istio_request_duration_milliseconds_count "$web" 'response_code="200"')"
+# Two TCP connections: wait_port's readiness probe (no bytes) and the echo.
+check "metrics: TCP connections opened" "2" \
+  "$(series istio_tcp_connections_opened_total 'destination_service="echo.internal"' 'request_protocol="tcp"')"
+check "metrics: TCP connections closed" "2" \
+  "$(series istio_tcp_connections_closed_total 'destination_service="echo.internal"' 'request_protocol="tcp"')"
+check "metrics: TCP bytes received" "12" "$(series istio_tcp_received_bytes_total 'destination_service="echo.internal"')"
+check "metrics: TCP bytes sent" "12" "$(series istio_tcp_sent_bytes_total 'destination_service="echo.internal"')"
+check "metrics: label order is Istio's" \
+  'istio_requests_total{reporter="source",source_workload="unknown",source_workload_namespace="unknown",source_principal="unknown",source_app="unknown",source_version="unknown",source_canonical_service="unknown",source_canonical_revision="unknown",source_cluster="unknown",destination_workload="unknown",destination_workload_namespace="unknown",destination_principal="unknown",destination_app="unknown",destination_version="unknown",destination_service="dead.internal",destination_service_name="dead.internal",destination_service_namespace="edge",destination_canonical_service="unknown",destination_canonical_revision="latest",destination_cluster="unknown",request_protocol="http",response_flags="UF,URX",connection_security_policy="unknown",response_code="503",grpc_response_status=""} 1' \
+  "$(grep '^istio_requests_total{.*dead.internal' <<<"$prom")"
+# Istio's default access-log line, as serve printed it.
+today=$(date -u +%Y-%m-%d)
+line_matches() {  # description, regex (whole line) -> at least one line of the access log matches
+  checks=$((checks + 1))
+  grep -Eq "$2" "$tmp/metrics-access.log" || fail "$1: no access-log line matches $2; log: $(head -c 1500 "$tmp/metrics-access.log")"
+}
+t="\\[${today}T[0-9]{2}:[0-9]{2}:[0-9]{2}\\.[0-9]{3}Z\\]"
+line_matches "access log: an HTTP/1.1 request in Istio's format" \
+  "^$t \"GET /metrics-1 HTTP/1.1\" 200 - via_upstream - \"-\" 0 [1-9][0-9]* [0-9]+ [0-9]+ \"127\\.0\\.0\\.1\" \"gatesim-test/1\" \"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}\" \"shop\\.example\\.com\" \"127\\.0\\.0\\.1:$WEB_A\" outbound\\|80\\|\\|web-a\\.internal 127\\.0\\.0\\.1:[0-9]+ 127\\.0\\.0\\.1:$M_HTTP 127\\.0\\.0\\.1:[0-9]+ - web\\.all$"
+line_matches "access log: the 503 UF,URX line" \
+  "^$t \"GET / HTTP/1.1\" 503 UF,URX upstream_reset_before_response_started\\{[^ ]+\\} - \"[^\"]+\" 0 91 [0-9]+ - \"127\\.0\\.0\\.1\" \"curl/[^\"]+\" \"[0-9a-f-]{36}\" \"broken\\.example\\.com\" \"127\\.0\\.0\\.1:$M_DEAD\" outbound\\|80\\|\\|dead\\.internal - 127\\.0\\.0\\.1:$M_HTTP 127\\.0\\.0\\.1:[0-9]+ - -$"
+line_matches "access log: the TCP connection" \
+  "^$t \"- - -\" 0 - - - \"-\" 12 12 [0-9]+ - \"-\" \"-\" \"-\" \"-\" \"127\\.0\\.0\\.1:$ECHO\" outbound\\|7\\|\\|echo\\.internal 127\\.0\\.0\\.1:[0-9]+ 127\\.0\\.0\\.1:$M_TCP 127\\.0\\.0\\.1:[0-9]+ - -$"
+check "access log: one line per request and TCP connection" "7" "$(wc -l <"$tmp/metrics-access.log" | tr -d ' ')"
+kill -TERM "$m_serve"
+wait "$m_serve"
+
 echo "serve integration: $((checks - failures)) passed, $failures failed"
 [ "$failures" -eq 0 ]
