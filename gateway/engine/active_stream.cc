@@ -2,6 +2,7 @@
 
 #include "gateway/engine/downstream_connection.h"
 #include "gateway/engine/http_connection_manager.h"
+#include "gateway/engine/response_flags.h"
 #include "gateway/route/fault_plan.h"
 #include "gateway/route/request_rewrite.h"
 #include "gateway/route/request_timeout.h"
@@ -349,11 +350,7 @@ void ActiveStream::abort_started_response(const std::string& flag, std::string d
   finish();
 }
 
-void ActiveStream::add_flag(const std::string& flag) {
-  // Envoy lists every flag of a request, comma-separated (an injected delay, then its fate).
-  if (flag.empty() || flag == "-") return;
-  flags_ = flags_ == "-" ? flag : flags_ + "," + flag;
-}
+void ActiveStream::add_flag(const std::string& flag) { add_response_flag(flags_, flag); }
 
 bool ActiveStream::grpc_request() const {
   const std::string* type = http::find_header(request_.headers, "content-type");
