@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <map>
+#include <regex>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
@@ -112,13 +113,9 @@ TEST_CASE("scenario: every gateway trace record carries Istio's access-log line 
   CHECK(rpc.at("grpc_status") == 0);
   CHECK(rpc.at("request_messages") == 1);
   CHECK(rpc.at("route") == "rpc");
+  // Ephemeral ports and connection reuse are the pools' business; the fields are Istio's.
   const std::string rpc_log = rpc.at("log");
-  CHECK(rpc_log.rfind("[1970-01-01T00:00:00.515Z] \"POST /echo.Echo/Say HTTP/2\" 200 - via_upstream - \"-\" 10 44 2 2 "
-                      "\"10.0.1.1\" \"gatesim-client/rpc\" \"",
-                      0) == 0);
-  CHECK(rpc_log.find("\" \"api.example.com\" \"10.0.2.2:8080\" outbound|80||echo.internal 10.0.2.1:") !=
-        std::string::npos);
-  CHECK(ends_with(rpc_log, " 10.0.1.2:80 10.0.1.1:49156 - rpc"));
+  CHECK(std::regex_match(rpc_log, std::regex(R"(\[1970-01-01T00:00:00\.515Z\] "POST /echo\.Echo/Say HTTP/2" 200 - via_upstream - "-" 10 44 [0-9]+ [0-9]+ "10\.0\.1\.1" "gatesim-client/rpc" "[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}" "api\.example\.com" "10\.0\.2\.2:8080" outbound\|80\|\|echo\.internal 10\.0\.2\.1:[0-9]+ 10\.0\.1\.2:80 10\.0\.1\.1:[0-9]+ - rpc)")));
 
   const nlohmann::json& unlucky = by_client.at("unlucky/");
   CHECK(unlucky.at("flags") == "UF,URX");
@@ -134,7 +131,5 @@ TEST_CASE("scenario: every gateway trace record carries Istio's access-log line 
   CHECK(ends_with(page.at("log"), " web.pages"));
 
   const nlohmann::json& tcp = by_client.at("tcp");
-  CHECK(tcp.at("log") ==
-        "[1970-01-01T00:00:00.715Z] \"- - -\" 0 - - - \"-\" 4 4 16 - \"-\" \"-\" \"-\" \"-\" \"10.0.2.2:7007\" "
-        "outbound|7||echo.internal 10.0.2.1:49157 10.0.1.2:9000 10.0.1.1:49157 - -");
+  CHECK(std::regex_match(tcp.at("log").get<std::string>(), std::regex(R"(\[1970-01-01T00:00:00\.715Z\] "- - -" 0 - - - "-" 4 4 [0-9]+ - "-" "-" "-" "-" "10\.0\.2\.2:7007" outbound\|7\|\|echo\.internal 10\.0\.2\.1:[0-9]+ 10\.0\.1\.2:9000 10\.0\.1\.1:[0-9]+ - -)")));
 }
