@@ -86,16 +86,6 @@ int find_family(const Families& families, std::string_view name) {
 
 }  // namespace
 
-std::string_view to_string(RequestProtocol protocol) {
-  switch (protocol) {
-    case RequestProtocol::kHttp: return "http";
-    case RequestProtocol::kGrpc: return "grpc";
-    case RequestProtocol::kTcp: return "tcp";
-    case RequestProtocol::kNone: break;
-  }
-  return "";
-}
-
 void IstioMetrics::Histogram::observe(std::uint64_t value) {
   for (std::size_t i = 0; i < kHistogramBuckets.size(); ++i) {
     if (static_cast<double>(value) <= kHistogramBuckets[i]) ++cumulative[i];
@@ -215,13 +205,6 @@ const IstioMetrics::Histogram* IstioMetrics::histogram(std::string_view family, 
   if (f < 0) return nullptr;
   auto it = histograms_[static_cast<std::size_t>(f)].find(labels);
   return it == histograms_[static_cast<std::size_t>(f)].end() ? nullptr : &it->second;
-}
-
-bool IstioMetrics::empty() const {
-  for (const auto& family : counters_) {
-    if (!family.empty()) return false;
-  }
-  return true;  // every histogram sample comes with a counter sample
 }
 
 }  // namespace gatesim::observability

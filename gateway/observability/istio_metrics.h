@@ -91,7 +91,6 @@ class IstioMetrics {
 
   std::uint64_t counter(std::string_view family, const LabelValues& labels) const;  // 0 if absent
   const Histogram* histogram(std::string_view family, const LabelValues& labels) const;
-  bool empty() const;
 
  private:
   enum CounterId {

@@ -370,7 +370,7 @@ TEST_CASE("Istio metrics: output is the same for the same entries in the same or
 TEST_CASE("Istio metrics: nothing recorded, nothing shown; label values are escaped", "[observability][metrics]") {
   IstioMetrics m;
   CHECK(m.prometheus_text().empty());
-  CHECK(m.empty());
+  CHECK(m.to_json().empty());
   AccessLogEntry odd = http(404, "NR", 1ms);
   odd.destination = {"a\"b\\c", "a\"b\\c", ""};
   m.record(odd);
