@@ -94,7 +94,7 @@ TEST_CASE("access log: a TCP connection prints \"- - -\" and dashes for what HTT
         "outbound|7||echo.internal 10.0.1.1:40001 10.0.0.1:9000 10.0.0.9:51002 - -");
 }
 
-TEST_CASE("access log: a connect failure after retries; details keep one field", "[observability][access-log]") {
+TEST_CASE("access log: a connect failure after retries (details stay one field)", "[observability][access-log]") {
   AccessLogEntry e = http_entry();
   e.response_code = 503;
   e.response_flags = "UF,URX";

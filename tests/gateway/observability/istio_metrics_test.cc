@@ -169,7 +169,7 @@ std::string value_of(const Exposition& e, const std::string& name, const std::ma
 
 }  // namespace
 
-TEST_CASE("Istio metrics: Envoy's default buckets; a value equal to a bound falls in that bucket",
+TEST_CASE("Istio metrics: Envoy's default buckets, a value equal to a bound counting in that bucket",
           "[observability][metrics]") {
   const std::vector<double> envoy = {0.5,  1,     5,     10,     25,     50,     100,     250,     500,    1000,
                                      2500, 5000,  10000, 30000,  60000,  300000, 600000,  1800000, 3600000};
@@ -367,7 +367,7 @@ TEST_CASE("Istio metrics: output is the same for the same entries in the same or
   CHECK(a.to_json()["istio_requests_total"]["series"].size() == 2);
 }
 
-TEST_CASE("Istio metrics: nothing recorded, nothing shown; label values are escaped", "[observability][metrics]") {
+TEST_CASE("Istio metrics: nothing recorded, nothing shown, and label values escaped", "[observability][metrics]") {
   IstioMetrics m;
   CHECK(m.prometheus_text().empty());
   CHECK(m.to_json().empty());
