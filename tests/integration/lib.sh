@@ -62,6 +62,14 @@ start_serve() {  # config file, then more gatesim serve arguments; waits for the
   pids+=($serve_pid)
   for p in "${ports[@]}"; do
     wait_port "$p" || { cat "$tmp/serve.err"; exit 1; }
+    # Open is not enough: another process may have taken a port free_port handed out.
+    for _ in $(seq 1 40); do
+      grep -qxE "(listening|admin) on 127.0.0.1:$p" "$tmp/serve.err" && continue 2
+      sleep 0.05
+    done
+    echo "FAIL: gatesim serve is not the one listening on $p:"
+    cat "$tmp/serve.err"
+    exit 1
   done
 }
 log_since=0
