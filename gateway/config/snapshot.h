@@ -27,6 +27,12 @@ struct RouteTarget {
   Headers headers;
 };
 
+// A mirror destination: a copy of each sampled request goes there, its answer ignored.
+struct MirrorTarget {
+  RouteTarget target;
+  double percentage = 100.0;  // mirrorPercentage unset: every request
+};
+
 // Retry policy with Istio's defaults applied (route/retry/retry.go).
 struct RetryPolicy {
   std::uint32_t num_retries = 2;
@@ -51,7 +57,7 @@ struct CompiledRoute {
   std::optional<Duration> timeout;  // nullopt: no route timeout (Istio sets 0 = infinite)
   RetryPolicy retries;
   std::optional<HttpFaultInjection> fault;
-  std::vector<HttpMirrorPolicy> mirrors;
+  std::vector<MirrorTarget> mirrors;
   std::optional<CorsPolicy> cors_policy;
   Headers headers;
   Origin origin;
@@ -139,6 +145,9 @@ struct Cluster {
   Protocol protocol = Protocol::kUnsupported;  // of the service port: decides h1 vs h2 upstream
   std::vector<Endpoint> endpoints;
   std::optional<TrafficPolicy> traffic_policy;  // top-level, overridden by subset, then by port level
+  // traffic_policy.tls SIMPLE/MUTUAL: the CA, client certificate and key it names (files, or
+  // the credentialName Secret), read once at compile time.
+  std::optional<TlsMaterial> origination_tls;
   std::string source;  // "Service ns/name" or "ServiceEntry ns/name"
 };
 

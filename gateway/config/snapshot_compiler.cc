@@ -407,7 +407,9 @@ class SnapshotCompiler {
       if (route.timeout && route.timeout->count() == 0) route.timeout.reset();  // 0s means none
       route.retries = retry_policy_for(rule.retries);
       route.fault = rule.fault;
-      route.mirrors = rule.mirrors;
+      for (const HttpMirrorPolicy& m : rule.mirrors) {
+        route.mirrors.push_back({target_for(m.destination, 100, vs.meta.namespace_name), m.percentage.value_or(100.0)});
+      }
       route.cors_policy = rule.cors_policy;
       route.headers = rule.headers;
       route.origin = rule.origin;
@@ -626,6 +628,41 @@ class SnapshotCompiler {
     return policy;
   }
 
+  // DestinationRule tls material: a credentialName Secret (looked up in the rule's namespace,
+  // then the gateways' namespaces, where Istio's gateway SDS finds it) or files.
+  std::optional<TlsMaterial> origination_material(const DestinationRule& dr, const ClientTlsSettings& tls) const {
+    using Mode = ClientTlsSettings::Mode;
+    if (tls.mode != Mode::kSimple && tls.mode != Mode::kMutual) return std::nullopt;
+    TlsMaterial material;
+    if (tls.credential_name) {
+      const std::string& name = tls.credential_name->value;
+      const TlsSecret* found = nullptr;
+      for (const TlsSecret& s : config_.secrets) {
+        if (s.meta.name == name && s.meta.namespace_name == dr.meta.namespace_name) found = &s;
+      }
+      for (const TlsSecret& s : config_.secrets) {
+        if (found == nullptr && s.meta.name == name) found = &s;
+      }
+      if (found == nullptr) return std::nullopt;  // reported by the analysis
+      material.certificate_pem = found->certificate_pem;
+      material.private_key_pem = found->private_key_pem;
+      material.ca_pem = found->ca_pem;
+      material.source = "secret " + found->meta.namespace_name + "/" + name;
+      return material;
+    }
+    std::string error;
+    auto read = [&](const std::optional<LocatedString>& path) -> std::string {
+      if (!path) return "";
+      auto pem = read_pem_file(path->value, dr.meta.file, &error);
+      return pem ? *pem : "";
+    };
+    material.certificate_pem = read(tls.client_certificate);
+    material.private_key_pem = read(tls.private_key);
+    material.ca_pem = read(tls.ca_certificates);
+    material.source = "DestinationRule " + dr.meta.namespace_name + "/" + dr.meta.name;
+    return material;
+  }
+
   void build_clusters(Snapshot& snapshot) {
     std::set<std::string> names;
     for (const RegistryService& service : registry_.services()) {
@@ -646,6 +683,9 @@ class SnapshotCompiler {
           cluster.name = cluster_name(port.number, cluster.subset, service.host);
           cluster.source = service.source;
           cluster.traffic_policy = effective_policy(dr, subset, port.number);
+          if (cluster.traffic_policy && cluster.traffic_policy->tls) {
+            cluster.origination_tls = origination_material(*dr, *cluster.traffic_policy->tls);
+          }
           for (const RegistryService::Instance& instance : service.instances) {
             if (instance.port_name != port.name) continue;
             if (subset != nullptr && !labels_match(subset->labels, instance.labels)) continue;

@@ -2,10 +2,10 @@
 
 #include "gateway/engine/downstream_connection.h"
 #include "gateway/engine/http_connection_manager.h"
+#include "gateway/engine/response_flags.h"
 #include "gateway/route/fault_plan.h"
 #include "gateway/route/request_rewrite.h"
 #include "gateway/route/request_timeout.h"
-#include "gateway/upstream/endpoint_picker.h"
 
 namespace gatesim::engine {
 namespace {
@@ -41,11 +41,36 @@ ActiveStream::~ActiveStream() {
   if (fault_timer_) hcm_.engine().runtime().cancel(*fault_timer_);
   if (timeout_timer_) hcm_.engine().runtime().cancel(*timeout_timer_);
   if (retry_timer_) hcm_.engine().runtime().cancel(*retry_timer_);
+  end_attempt();
+}
+
+void ActiveStream::end_attempt() {
+  if (per_try_timer_) {
+    hcm_.engine().runtime().cancel(*per_try_timer_);
+    per_try_timer_.reset();
+  }
+  lease_ = upstream::HostLease();
+  if (retry_slot_) {
+    retry_slot_ = false;
+    if (upstream::UpstreamCluster* c = hcm_.engine().clusters().find(upstream_cluster_)) c->release_retry();
+  }
+}
+
+void ActiveStream::report_to_outlier(std::optional<int> status) {
+  if (!lease_) return;
+  // Looked up by name: a live apply may have replaced the cluster (then the host is unknown
+  // to it and the report is dropped).
+  if (upstream::UpstreamCluster* c = hcm_.engine().clusters().find(upstream_cluster_)) c->report(*lease_.get(), status);
 }
 
 bool ActiveStream::retry(const route::AttemptOutcome& outcome) {
   if (finished_ || !decision_ || decision_->route == nullptr || body_overflow_) return false;
   if (!route::should_retry(decision_->route->retries, outcome, retries_done_)) return false;
+  upstream::UpstreamCluster* cluster = hcm_.engine().clusters().find(upstream_cluster_);
+  // The max_retries circuit breaker: no slot, no retry (the answer goes out as it is).
+  end_attempt();
+  if (cluster == nullptr || !cluster->acquire_retry()) return false;
+  retry_slot_ = true;
   ++retries_done_;
   io::Runtime& runtime = hcm_.engine().runtime();
   if (upstream_ != nullptr) {
@@ -65,8 +90,36 @@ bool ActiveStream::retry(const route::AttemptOutcome& outcome) {
 void ActiveStream::on_timeout() {
   timeout_timer_.reset();
   if (finished_) return;
-  if (upstream_ != nullptr) upstream_->cancel();
+  if (upstream_ != nullptr) {
+    upstream_->cancel();
+    report_to_outlier(std::nullopt);  // Envoy: LOCAL_ORIGIN_TIMEOUT, a 5xx for the detector
+  }
   upstream_.reset();
+  end_attempt();
+  answer_timeout();
+}
+
+void ActiveStream::on_per_try_timeout() {
+  per_try_timer_.reset();
+  if (finished_ || upstream_ == nullptr) return;
+  upstream_->cancel();
+  report_to_outlier(std::nullopt);
+  if (response_code_ == 0) {
+    route::AttemptOutcome outcome;
+    outcome.kind = route::AttemptOutcome::Kind::kPerTryTimeout;
+    if (retry(outcome)) return;
+    if (retries_done_ > 0) add_flag("URX");
+  }
+  upstream_.reset();
+  end_attempt();
+  answer_timeout();
+}
+
+void ActiveStream::answer_timeout() {
+  if (timeout_timer_) {
+    hcm_.engine().runtime().cancel(*timeout_timer_);
+    timeout_timer_.reset();
+  }
   if (response_code_ == 0) {
     // Envoy's router: 504 "upstream request timeout", flag UT; a gRPC request gets
     // DEADLINE_EXCEEDED (Envoy since the 2026 change the reference cites; UNAVAILABLE before).
@@ -114,23 +167,18 @@ void ActiveStream::forward(const route::RouteDecision& decision) {
   Engine& engine = hcm_.engine();
   if (!decision_) decision_ = decision;
   upstream_cluster_ = decision.target->cluster;
-  // Envoy's previous_hosts predicate: up to 5 picks for a host not tried yet.
-  upstream::PickedEndpoint endpoint = upstream::pick_endpoint(*routed_with_, upstream_cluster_, engine.runtime().rng());
-  for (int pick = 1; pick < 5 && endpoint.error.empty() && !tried_hosts_.empty() &&
-                     std::find(tried_hosts_.begin(), tried_hosts_.end(), endpoint.address.to_string()) !=
-                         tried_hosts_.end();
-       ++pick) {
-    endpoint = upstream::pick_endpoint(*routed_with_, upstream_cluster_, engine.runtime().rng());
-  }
-  if (!endpoint.error.empty()) {
-    // Istio VirtualService routes to an unknown cluster answer 503 NC; no endpoint: 503 UH.
-    const bool unknown = endpoint.error == "cluster_not_found";
-    return local_reply(503, unknown ? "" : "no healthy upstream", {}, unknown ? "NC" : "UH", endpoint.error);
-  }
-  upstream_host_ = endpoint.address.to_string();
+  upstream::UpstreamCluster* cluster = engine.clusters().find(upstream_cluster_);
+  // Istio VirtualService routes to an unknown cluster answer 503 NC; no endpoint: 503 UH.
+  if (cluster == nullptr) return local_reply(503, "", {}, "NC", "cluster_not_found");
+  upstream::LbContext balance;
+  balance.request = &request_;
+  balance.source_ip = hcm_.downstream().connection().peer().ip;
+  balance.tried_hosts = &tried_hosts_;
+  lease_ = cluster->choose(balance);
+  if (!lease_) return local_reply(503, "no healthy upstream", {}, "UH", "no_healthy_upstream");
+  upstream_host_ = lease_.get()->lb.address;
   tried_hosts_.push_back(upstream_host_);
   http::RequestHead upstream_head = request_;
-  upstream_head.version = http::Version::kHttp11;
   route_ = decision.route;
   target_ = decision.target;
   route::rewrite_upstream_request(*route_, *target_, decision.matched, upstream_head);
@@ -150,9 +198,38 @@ void ActiveStream::forward(const route::RouteDecision& decision) {
   // What arrived of the body before this attempt (during a delay or back-off, or all of it for
   // a retry) goes first; the head then does not end the stream.
   const bool held = !request_body_.empty() || request_trailers_.has_value();
-  upstream_ = engine.pool_for(endpoint.address).start(upstream_head, request_complete_ && !held, *this);
+  upstream_ = cluster->start(*lease_.get(), upstream_head, request_complete_ && !held, request_.version, *this);
+  if (upstream_ == nullptr) {
+    end_attempt();
+    return local_reply(503, upstream_failure_body("connection failure"), {}, "UF",
+                       "upstream_reset_before_response_started{tls_context: " + cluster->tls_error() + "}");
+  }
+  // perTryTimeout applies when it is shorter than the route timeout (Envoy ignores it otherwise).
+  const auto& per_try = route_->retries.per_try_timeout;
+  if (per_try && per_try->count() > 0 && (!route_->timeout || *per_try < *route_->timeout)) {
+    per_try_timer_ = engine.runtime().schedule(*per_try, [this] { on_per_try_timeout(); });
+  }
   if (!request_body_.empty()) upstream_->send_data(request_body_, request_complete_ && !request_trailers_);
   if (request_trailers_) upstream_->send_trailers(*request_trailers_);
+  mirror_if_complete();
+}
+
+void ActiveStream::mirror_if_complete() {
+  if (mirrored_ || !request_complete_ || route_ == nullptr || route_->mirrors.empty() || body_overflow_) return;
+  mirrored_ = true;
+  Engine& engine = hcm_.engine();
+  for (const config::MirrorTarget& m : route_->mirrors) {
+    // Envoy's runtime fraction: per million.
+    if (engine.runtime().rng().below(1000000) >= static_cast<std::uint64_t>(m.percentage * 10000)) continue;
+    http::RequestHead shadow = request_;
+    // Envoy appends "-shadow" to the host, before any port.
+    const std::size_t colon = shadow.authority.rfind(':');
+    const bool has_port = colon != std::string::npos && shadow.authority.back() != ']';
+    shadow.authority = has_port ? shadow.authority.substr(0, colon) + "-shadow" + shadow.authority.substr(colon)
+                                : shadow.authority + "-shadow";
+    engine.start_mirror(m.target.cluster, std::move(shadow), request_body_, request_trailers_,
+                        hcm_.downstream().connection().peer().ip, route_->timeout);
+  }
 }
 
 void ActiveStream::on_request_data(std::string_view data, bool end_stream) {
@@ -166,6 +243,7 @@ void ActiveStream::on_request_data(std::string_view data, bool end_stream) {
   } else {
     body_overflow_ = true;
   }
+  if (end_stream) mirror_if_complete();
   if (end_stream && response_complete_) finish();
 }
 
@@ -173,6 +251,7 @@ void ActiveStream::on_request_trailers(http::HeaderList trailers) {
   request_complete_ = true;
   request_trailers_ = trailers;
   if (upstream_ != nullptr) upstream_->send_trailers(trailers);
+  mirror_if_complete();
   if (response_complete_) finish();
 }
 
@@ -182,6 +261,7 @@ void ActiveStream::on_upstream_head(http::ResponseHead head, bool end_stream) {
   if (const std::string* g = http::find_header(head.headers, "grpc-status"); g != nullptr && end_stream) {
     outcome.grpc_status = std::atoi(g->c_str());
   }
+  report_to_outlier(head.status);
   if (retry(outcome)) return;
   // A retriable answer with no attempts left goes to the client as it is, flagged URX.
   config::RetryPolicy unlimited = decision_ && decision_->route ? decision_->route->retries : config::RetryPolicy{};
@@ -217,18 +297,28 @@ void ActiveStream::on_upstream_trailers(http::HeaderList trailers) {
 }
 
 void ActiveStream::on_upstream_failure(Failure failure, const std::string& detail, bool before_head) {
+  if (failure == Failure::kOverflow) {
+    // A circuit breaker (max connections + pending, max requests): never retried.
+    upstream_.reset();
+    end_attempt();
+    return local_reply(503, upstream_failure_body("overflow"), {}, "UO",
+                       "upstream_reset_before_response_started{overflow}");
+  }
+  report_to_outlier(std::nullopt);
   if (before_head) {
+    using Kind = route::AttemptOutcome::Kind;
     route::AttemptOutcome outcome;
-    outcome.kind = failure == Failure::kConnectFailure ? route::AttemptOutcome::Kind::kConnectFailure
-                                                       : route::AttemptOutcome::Kind::kReset;
+    outcome.kind = failure == Failure::kConnectFailure  ? Kind::kConnectFailure
+                   : failure == Failure::kRefusedStream ? Kind::kRefusedStream
+                                                        : Kind::kReset;
     if (retry(outcome)) return;
     if (retries_done_ > 0) add_flag("URX");
   }
   upstream_.reset();
+  end_attempt();
   const bool connect = failure == Failure::kConnectFailure;
   if (connect) ++hcm_.engine().mutable_stats().upstream_connect_failures;
   if (before_head) {
-    // Istio's default retry policy would retry connect failures; retries arrive with routing.
     return local_reply(503, upstream_failure_body(connect ? "connection failure" : "connection termination"), {},
                        connect ? "UF" : "UC", "upstream_reset_before_response_started{" + detail + "}");
   }
@@ -260,11 +350,7 @@ void ActiveStream::abort_started_response(const std::string& flag, std::string d
   finish();
 }
 
-void ActiveStream::add_flag(const std::string& flag) {
-  // Envoy lists every flag of a request, comma-separated (an injected delay, then its fate).
-  if (flag.empty() || flag == "-") return;
-  flags_ = flags_ == "-" ? flag : flags_ + "," + flag;
-}
+void ActiveStream::add_flag(const std::string& flag) { add_response_flag(flags_, flag); }
 
 bool ActiveStream::grpc_request() const {
   const std::string* type = http::find_header(request_.headers, "content-type");
@@ -319,6 +405,7 @@ void ActiveStream::finish() {
   // A response sent before the request body arrived completes the stream too (Envoy
   // resets the rest of an HTTP/2 request; HTTP/1.1 reads and discards it).
   finished_ = true;
+  end_attempt();
   log();
   hcm_.stream_done(id_);
 }

@@ -10,7 +10,7 @@
 #include "gateway/http/message.h"
 #include "gateway/route/retry_policy.h"
 #include "gateway/route/route_decision.h"
-#include "gateway/upstream/http_pool.h"
+#include "gateway/upstream/upstream_cluster.h"
 
 namespace gatesim::engine {
 
@@ -47,6 +47,14 @@ class ActiveStream : public upstream::UpstreamResponseCallbacks {
   // The route's fault (delay, then abort) before the router, as Envoy's fault filter.
   void apply_fault_then_forward(const route::RouteDecision& decision);
   void forward(const route::RouteDecision& decision);
+  // The attempt is over (answered, failed, timed out or abandoned for a retry): its host lease,
+  // per-try timer and retry slot are released.
+  void end_attempt();
+  // Outlier detection hears how the attempt's host did: a status, or nullopt for a
+  // local-origin failure.
+  void report_to_outlier(std::optional<int> status);
+  // The route's mirrors get a copy once the whole request is here (Envoy buffers it too).
+  void mirror_if_complete();
   void finish();
   void log();
 
@@ -62,7 +70,13 @@ class ActiveStream : public upstream::UpstreamResponseCallbacks {
   std::optional<io::TimerId> fault_timer_;
   std::optional<io::TimerId> timeout_timer_;  // the route timeout, from the upstream start
   std::optional<io::TimerId> retry_timer_;    // back-off before the next attempt
+  std::optional<io::TimerId> per_try_timer_;  // retries.perTryTimeout, per attempt
   void on_timeout();
+  void on_per_try_timeout();
+  void answer_timeout();
+  upstream::HostLease lease_;  // the host of the current attempt
+  bool retry_slot_ = false;    // holds one of the cluster's max_retries
+  bool mirrored_ = false;
   // Retries (Envoy's router): the decision to replay, the hosts already tried, and the request
   // body kept for replay (up to kRetryBufferLimit; beyond it the request is not retried).
   bool retry(const route::AttemptOutcome& outcome);

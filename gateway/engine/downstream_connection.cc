@@ -174,16 +174,23 @@ void DownstreamConnection::start_tcp_proxy_to(const std::vector<config::RouteTar
 
 void DownstreamConnection::start_tcp_proxy(const std::string& cluster, std::string early) {
   upstream_cluster_ = cluster;
-  const upstream::PickedEndpoint endpoint = upstream::pick_endpoint(engine_.snapshot(), cluster, engine_.runtime().rng());
-  if (!endpoint.error.empty()) return refuse(endpoint.error == "cluster_not_found" ? "NC" : "UH", endpoint.error);
-  upstream_host_ = endpoint.address.to_string();
+  upstream::UpstreamCluster* upstream = engine_.clusters().find(cluster);
+  if (upstream == nullptr) return refuse("NC", "cluster_not_found");
+  upstream::LbContext balance;
+  balance.source_ip = connection_->peer().ip;
+  tcp_host_ = upstream->choose(balance);
+  if (!tcp_host_) return refuse("UH", "no_healthy_upstream");
+  upstream_host_ = tcp_host_.get()->lb.address;
   upstream::TcpProxy::Options options;
-  options.connect_timeout = engine_.options().upstream_connect_timeout;
-  proxy_ = std::make_unique<upstream::TcpProxy>(engine_.runtime(), *this, endpoint.address, options,
+  options.connect_timeout = upstream->settings().connect_timeout;
+  proxy_ = std::make_unique<upstream::TcpProxy>(engine_.runtime(), *this, tcp_host_.get()->address, options,
                                                 [this](const std::string& error) {
                                                   AccessLogEntry entry = connection_log();
                                                   if (error.rfind("connect failure", 0) == 0) {
                                                     ++engine_.mutable_stats().upstream_connect_failures;
+                                                    if (auto* c = engine_.clusters().find(upstream_cluster_); c && tcp_host_) {
+                                                      c->report(*tcp_host_.get(), std::nullopt);
+                                                    }
                                                     entry.response_flags = "UF";
                                                   }
                                                   entry.details = error.empty() ? "-" : error;

@@ -80,6 +80,7 @@ class DownstreamConnection : public io::ConnectionCallbacks,
   const config::FilterChain* chain_ = nullptr;
   std::unique_ptr<tls::TlsSession> tls_;
   std::unique_ptr<upstream::TcpProxy> proxy_;
+  upstream::HostLease tcp_host_;  // the proxied connection counts as the host's active request
   std::unique_ptr<HttpConnectionManager> http_;
   upstream::ByteStreamEvents* consumer_ = nullptr;
   std::string upstream_host_, upstream_cluster_;

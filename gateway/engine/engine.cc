@@ -1,32 +1,25 @@
 #include "gateway/engine/engine.h"
 
 #include "gateway/engine/downstream_connection.h"
+#include "gateway/engine/mirror_request.h"
 
 namespace gatesim::engine {
 
-Engine::Engine(io::Runtime& runtime, EngineOptions options) : runtime_(runtime), options_(std::move(options)) {}
+Engine::Engine(io::Runtime& runtime, EngineOptions options)
+    : runtime_(runtime), options_(std::move(options)), clusters_(runtime, options_.upstream_connect_timeout) {}
 
 Engine::~Engine() {
   listeners_.clear();
   connections_.clear();  // before the pools their streams point into
-  pools_.clear();
-}
-
-upstream::HttpPool& Engine::pool_for(const io::Address& endpoint) {
-  auto& pool = pools_[endpoint.to_string()];
-  if (pool == nullptr) {
-    upstream::HttpPoolOptions options;
-    options.connect_timeout = options_.upstream_connect_timeout;
-    options.limits = options_.limits;
-    pool = std::make_unique<upstream::HttpPool>(runtime_, endpoint, options);
-  }
-  return *pool;
+  mirrors_.clear();
+  clusters_.clear();
 }
 
 bool Engine::apply(std::shared_ptr<const config::Snapshot> snapshot, std::string* error) {
   // Connections hold a reference to the Snapshot they were accepted under, so the old one
   // lives on as long as they do.
   snapshot_ = std::move(snapshot);
+  clusters_.update(*snapshot_);
   listeners_.clear();
   tls_contexts_.clear();
   bool ok = true;
@@ -93,6 +86,20 @@ void Engine::release(DownstreamConnection* connection) {
   runtime_.defer([this, connection] {
     if (connections_.erase(connection)) --stats_.connections_active;
   });
+}
+
+void Engine::start_mirror(const std::string& cluster, http::RequestHead head, std::string body,
+                          std::optional<http::HeaderList> trailers, std::string source_ip,
+                          std::optional<io::Duration> timeout) {
+  ++mirrors_sent_;
+  auto mirror = std::make_unique<MirrorRequest>(*this, cluster, std::move(head), std::move(body), std::move(trailers),
+                                                std::move(source_ip), timeout);
+  mirrors_.add(std::move(mirror))->start();
+}
+
+void Engine::release_mirror(MirrorRequest* mirror) {
+  // Deferred: the mirror's own callback is on the stack.
+  runtime_.defer([this, mirror] { mirrors_.erase(mirror); });
 }
 
 void Engine::start_drain() {

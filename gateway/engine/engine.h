@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -12,11 +13,12 @@
 #include "gateway/io/owned_in_order.h"
 #include "gateway/io/runtime.h"
 #include "gateway/tls/tls_context.h"
-#include "gateway/upstream/http_pool.h"
+#include "gateway/upstream/cluster_manager.h"
 
 namespace gatesim::engine {
 
 class DownstreamConnection;
+class MirrorRequest;
 
 struct EngineStats {
   std::uint64_t connections_accepted = 0;
@@ -61,8 +63,14 @@ class Engine {
   // Called by a connection when it is finished; the engine destroys it after the callback.
   void release(DownstreamConnection* connection);
   void log(const AccessLogEntry& entry) const;
-  // The keep-alive pool to one upstream endpoint (HTTP/1.1 until routing chooses protocols).
-  upstream::HttpPool& pool_for(const io::Address& endpoint);
+  // Sends a shadow copy of a request to `cluster` (VirtualService mirror); fire and forget.
+  void start_mirror(const std::string& cluster, http::RequestHead head, std::string body,
+                    std::optional<http::HeaderList> trailers, std::string source_ip,
+                    std::optional<io::Duration> timeout);
+  void release_mirror(MirrorRequest* mirror);
+  std::uint64_t mirrors_sent() const { return mirrors_sent_; }
+  // The upstream clusters of the current Snapshot (hosts, pools, balancers, outlier state).
+  upstream::ClusterManager& clusters() { return clusters_; }
 
  private:
   void on_accepted(const config::Listener& listener, std::unique_ptr<io::Connection> connection);
@@ -72,8 +80,10 @@ class Engine {
   std::shared_ptr<const config::Snapshot> snapshot_;
   std::vector<std::unique_ptr<io::Listener>> listeners_;
   std::map<const config::FilterChain*, std::shared_ptr<tls::ServerTlsContext>> tls_contexts_;
-  std::map<std::string, std::unique_ptr<upstream::HttpPool>> pools_;  // by endpoint; outlives connections
+  upstream::ClusterManager clusters_;  // outlives connections
   io::OwnedInOrder<DownstreamConnection> connections_;
+  io::OwnedInOrder<MirrorRequest> mirrors_;  // cleared before clusters_: they hold hosts
+  std::uint64_t mirrors_sent_ = 0;
   bool draining_ = false;
   EngineStats stats_;
 };

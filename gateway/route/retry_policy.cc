@@ -33,6 +33,12 @@ bool should_retry(const config::RetryPolicy& policy, const AttemptOutcome& outco
       return has_token(on, "refused-stream") || has_token(on, "5xx") || has_token(on, "reset");
     case Kind::kReset:
       return has_token(on, "reset") || has_token(on, "5xx") || has_token(on, "gateway-error");
+    case Kind::kPerTryTimeout:
+      // Envoy retries a timed-out try like a reset, and also when 504 is a retriable status code.
+      return has_token(on, "reset") || has_token(on, "5xx") || has_token(on, "gateway-error") ||
+             (has_token(on, "retriable-status-codes") &&
+              std::find(policy.retriable_status_codes.begin(), policy.retriable_status_codes.end(), 504u) !=
+                  policy.retriable_status_codes.end());
     case Kind::kResponse: break;
   }
   const int s = outcome.status;

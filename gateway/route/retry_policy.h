@@ -10,7 +10,8 @@ namespace gatesim::route {
 
 // How one upstream attempt ended, as Envoy's retry policy sees it.
 struct AttemptOutcome {
-  enum class Kind { kConnectFailure, kReset, kRefusedStream, kResponse };
+  // kPerTryTimeout: perTryTimeout expired before the response (Envoy resets the attempt).
+  enum class Kind { kConnectFailure, kReset, kRefusedStream, kPerTryTimeout, kResponse };
   Kind kind = Kind::kResponse;
   int status = 0;                   // kResponse: :status
   std::optional<int> grpc_status;   // kResponse: grpc-status in the response headers (trailers-only)

@@ -50,6 +50,8 @@ struct ClientTlsOptions {
   std::string ca_pem;                  // trust anchors; empty: do not verify the server
   std::string certificate_pem, key_pem;  // client certificate for mTLS
   std::vector<std::string> alpn;       // offered, in order
+  // Names the server certificate must carry (any of them); empty: the SNI. Only with ca_pem.
+  std::vector<std::string> verify_names;
   config::TlsProtocolVersion min_version = config::TlsProtocolVersion::kAuto;
   config::TlsProtocolVersion max_version = config::TlsProtocolVersion::kAuto;
 };

@@ -48,7 +48,14 @@ std::unique_ptr<TlsSession> TlsSession::client(const ClientTlsContext& context, 
   SSL_set_connect_state(ssl);
   if (!sni.empty()) {
     SSL_set_tlsext_host_name(ssl, sni.c_str());
-    if (!context.options().ca_pem.empty()) SSL_set1_host(ssl, sni.c_str());
+  }
+  if (!context.options().ca_pem.empty()) {
+    const std::vector<std::string>& names = context.options().verify_names;
+    if (names.empty() && !sni.empty()) SSL_set1_host(ssl, sni.c_str());
+    for (std::size_t i = 0; i < names.size(); ++i) {
+      if (i == 0) SSL_set1_host(ssl, names[i].c_str());
+      else SSL_add1_host(ssl, names[i].c_str());
+    }
   }
   session->drive();  // the ClientHello is ready in take_output() at once
   return session;

@@ -16,21 +16,6 @@ const config::RouteTarget* pick_target(const std::vector<config::RouteTarget>& t
   return &targets.back();
 }
 
-PickedEndpoint pick_endpoint(const config::Snapshot& snapshot, const std::string& cluster_name, io::Rng& rng) {
-  const config::Cluster* cluster = snapshot.find_cluster(cluster_name);
-  if (cluster == nullptr) return {{}, "cluster_not_found"};
-  std::vector<const config::Endpoint*> ready;
-  for (const config::Endpoint& e : cluster->endpoints) {
-    if (e.ready) ready.push_back(&e);
-  }
-  if (ready.empty()) return {{}, "no_healthy_upstream"};
-  const config::Endpoint* e = ready[rng.below(ready.size())];
-  auto address = io::parse_address((e->address.find(':') != std::string::npos ? "[" + e->address + "]" : e->address) +
-                                   ":" + std::to_string(e->port));
-  if (!address) return {{}, "unresolved"};  // DNS names are resolved by the simulator's DNS, not here
-  return {*address, ""};
-}
-
 std::optional<std::string> cluster_from_sni(const std::string& sni) {
   // outbound_.9080_.v1_.reviews.default.svc.cluster.local
   const std::string prefix = "outbound_.";

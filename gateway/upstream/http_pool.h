@@ -1,13 +1,17 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <list>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "gateway/http/codec.h"
 #include "gateway/io/runtime.h"
+#include "gateway/tls/tls_context.h"
+#include "gateway/upstream/upstream_settings.h"
 
 namespace gatesim::upstream {
 
@@ -18,61 +22,94 @@ class UpstreamResponseCallbacks {
   virtual void on_upstream_head(http::ResponseHead head, bool end_stream) = 0;
   virtual void on_upstream_data(std::string_view data, bool end_stream) = 0;
   virtual void on_upstream_trailers(http::HeaderList trailers) = 0;
-  enum class Failure { kConnectFailure, kReset, kProtocolError };
+  // kOverflow: a circuit breaker refused the request (503 UO); kRefusedStream: h2 REFUSED_STREAM.
+  enum class Failure { kConnectFailure, kReset, kRefusedStream, kProtocolError, kOverflow };
   // No response (or no more of it) will come. `before_head` tells whether any part of the
   // response was delivered: Envoy answers 503 (UF/UC) only in that case.
   virtual void on_upstream_failure(Failure failure, const std::string& detail, bool before_head) = 0;
 };
 
-class HttpPool;
-
-// One request in flight on a pooled connection.
+// One request in flight on a pooled connection, or waiting for one.
 class UpstreamRequest {
  public:
   virtual ~UpstreamRequest() = default;
   virtual void send_data(std::string_view data, bool end_stream) = 0;
   virtual void send_trailers(const http::HeaderList& trailers) = 0;
-  // Abandon the request; the connection is not reused (its state is unknown).
+  // Abandon the request: a pending one leaves the queue, an HTTP/2 stream is reset, an
+  // HTTP/1.1 connection is closed (its state is unknown).
   virtual void cancel() = 0;
+  // "ip:port" of the connection's local end once attached ("" before).
+  virtual std::string local_address() const = 0;
+};
+
+// The circuit breakers of one cluster and what currently counts against them; shared by the
+// cluster's per-host pools (Envoy counts them per cluster, not per host).
+struct ClusterResources {
+  CircuitBreakers limits;
+  std::uint64_t connections = 0;
+  std::uint64_t pending = 0;
+  std::uint64_t requests = 0;
+  std::uint64_t retries = 0;
+  // counters, as Envoy's upstream_cx_overflow / upstream_rq_pending_overflow / ...
+  std::uint64_t connection_overflows = 0;
+  std::uint64_t pending_overflows = 0;
+  std::uint64_t request_overflows = 0;
+  std::uint64_t retry_overflows = 0;
 };
 
 struct HttpPoolOptions {
   http::Version version = http::Version::kHttp11;
   io::Duration connect_timeout = std::chrono::seconds(10);
-  // Envoy keeps idle upstream connections until their idle timeout; its default circuit
-  // breaker allows 1024 connections per cluster. A lower cap churns connections under load.
-  std::size_t max_idle_connections = 1024;
+  io::Duration idle_timeout = std::chrono::hours(1);
+  std::uint64_t max_requests_per_connection = 0;      // 0: unlimited
+  std::uint32_t max_concurrent_streams = 2147483647;  // h2, per connection
+  std::shared_ptr<tls::ClientTlsContext> tls;         // TLS origination when set
+  std::string sni;
   http::CodecLimits limits;
 };
 
-// Keep-alive connections to one endpoint (Envoy's per-host connection pool): a request takes
-// an idle connection or opens a new one; a connection whose response completed cleanly
-// returns to the idle list.
+// The connections to one endpoint for one protocol (Envoy's per-host connection pool).
+// HTTP/1.1: one request per connection at a time, idle connections reused most recent first.
+// HTTP/2: streams multiplexed on as few connections as the peer's SETTINGS and
+// max_concurrent_streams allow. A request that finds no ready capacity waits in the pending
+// queue (counted against max_pending_requests) while connections open, within
+// max_connections; every pending request fails when a connection attempt fails, as Envoy
+// purges them.
 class HttpPool {
  public:
-  HttpPool(io::Runtime& runtime, io::Address endpoint, HttpPoolOptions options);
+  HttpPool(io::Runtime& runtime, io::Address endpoint, HttpPoolOptions options, ClusterResources& resources);
   ~HttpPool();
   HttpPool(const HttpPool&) = delete;
   HttpPool& operator=(const HttpPool&) = delete;
 
+  // Never nullptr; on overflow the callbacks hear kOverflow from a deferred call.
   std::unique_ptr<UpstreamRequest> start(const http::RequestHead& head, bool end_stream,
                                          UpstreamResponseCallbacks& callbacks);
   const io::Address& endpoint() const { return endpoint_; }
-  std::size_t idle_connections() const;
   std::size_t total_connections() const { return connections_.size(); }
+  std::size_t pending_requests() const { return pending_.size(); }
   std::uint64_t connections_opened() const { return opened_; }
+  std::size_t busy_streams() const;
 
  private:
-  class PooledConnection;
+  class Connection;
   class Request;
-  void retire(PooledConnection* connection);
-  void make_idle(PooledConnection* connection);
+  void dispatch_pending();
+  void open_connections_for_pending();
+  void on_connection_ready(Connection* connection);
+  void on_connect_failed(Connection* connection, const std::string& detail);
+  void retire(Connection* connection);
+  void remove_pending(Request* request);
+  void fail_later(Request* request, const std::string& detail);
+  void notify_failed(const std::vector<std::pair<std::weak_ptr<bool>, Request*>>& failed,
+                     UpstreamResponseCallbacks::Failure failure, const std::string& detail);
 
   io::Runtime& runtime_;
   io::Address endpoint_;
   HttpPoolOptions options_;
-  std::list<std::unique_ptr<PooledConnection>> connections_;
-  std::vector<PooledConnection*> idle_;  // most recently used last: O(1) reuse under load
+  ClusterResources& resources_;
+  std::list<std::unique_ptr<Connection>> connections_;  // in opening order: deterministic reuse
+  std::deque<Request*> pending_;
   std::uint64_t opened_ = 0;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };

@@ -38,6 +38,7 @@ class HttpEchoBackend::Session : public io::ConnectionCallbacks, public http::Se
 
   void on_request_head(http::StreamId id, http::RequestHead head, bool end_stream) override {
     ++backend_.requests_;
+    if (backend_.observer_) backend_.observer_(head);
     Pending& p = pending_[id];
     p.echo = backend_.name_ + " " + head.method + " " + head.authority + head.path + "\n";
     const std::string* type = http::find_header(head.headers, "content-type");

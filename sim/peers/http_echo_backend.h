@@ -1,10 +1,12 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
 
+#include "gateway/http/message.h"
 #include "gateway/io/owned_in_order.h"
 #include "gateway/io/runtime.h"
 
@@ -31,6 +33,8 @@ class HttpEchoBackend {
   ~HttpEchoBackend();
   bool listen(const io::Address& address, std::string* error);
   std::uint64_t requests() const { return requests_; }
+  // Sees every request head as it arrives (the simulator traces what each backend received).
+  void set_observer(std::function<void(const http::RequestHead&)> observer) { observer_ = std::move(observer); }
   // Timed faults change how the backend answers from now on.
   void set_options(HttpEchoOptions options) { options_ = options; }
 
@@ -42,6 +46,7 @@ class HttpEchoBackend {
   std::unique_ptr<io::Listener> listener_;
   io::OwnedInOrder<Session> sessions_;
   std::uint64_t requests_ = 0;
+  std::function<void(const http::RequestHead&)> observer_;
 };
 
 }  // namespace gatesim::sim

@@ -1,3 +1,4 @@
+#include <cctype>
 #include "sim/scenario/scenario.h"
 
 #include <filesystem>
@@ -292,6 +293,11 @@ Scenario load_scenario(const std::string& path, config::Diagnostics& diagnostics
       request.path = r.string("path").value_or("/");
       request.authority = r.string("authority").value_or("");
       if (auto t = r.duration("timeout")) request.timeout = *t;
+      for (const auto& [name, value] : r.string_map("headers")) {
+        std::string lower = name;
+        for (char& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+        request.headers.push_back({lower, value});
+      }
       client.requests.push_back(request);
     }, true);
     scenario.clients.push_back(client);

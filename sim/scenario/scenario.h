@@ -46,7 +46,8 @@ namespace gatesim::sim {
 //     reuse: chrome                       # chrome | firefox | never: connection coalescing policy
 //     follow_redirects: false             # curl -L
 //     ca_file: ../examples/istio/certs/ca.pem
-//     requests: [{at: 0s, path: /a, timeout: 2s}, {at: 100ms, path: /b, method: POST, authority: x.example.com}]
+//     requests: [{at: 0s, path: /a, timeout: 2s}, {at: 100ms, path: /b, method: POST, authority: x.example.com,
+//                 headers: {x-user: alice}}]
 //   - {name: rpc, kind: grpc, node: client, url: https://api.example.com/, call: /echo.Echo/Say, deadline: 300ms,
 //      requests: [{at: 0s, message: hi}]}                                # grpc-timeout + local deadline
 //   - {name: load, kind: load, node: client, url: https://shop.example.com/, mode: open, rate: 200,

@@ -128,6 +128,12 @@ RunResult simulate(const Scenario& scenario, std::uint64_t seed, const std::stri
     bool listening = false;
     if (b.kind == ScenarioBackend::Kind::kHttpEcho) {
       backends.push_back(std::make_unique<HttpEchoBackend>(world.runtime(b.node), b.name, b.options));
+      backends.back()->set_observer([&, name = b.name](const http::RequestHead& head) {
+        BackendRequest seen{name, head.method, head.authority, head.path, std::string(http::to_string(head.version)),
+                            world.now()};
+        event(trace_event(seen));
+        result.backend_requests.push_back(std::move(seen));
+      });
       listening = backends.back()->listen({"0.0.0.0", b.port}, &why);
     } else {
       const std::string greeting = b.kind == ScenarioBackend::Kind::kServerFirst ? b.greeting : "";

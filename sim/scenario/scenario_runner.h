@@ -22,12 +22,20 @@ struct ClientSummary {
   double p50_ms = 0, p90_ms = 0, p99_ms = 0;  // simulated latency of answered requests
 };
 
+// A request as a scripted backend received it (retries, mirrors and rewrites show here).
+struct BackendRequest {
+  std::string backend;
+  std::string method, authority, path, protocol;
+  io::TimePoint at{};
+};
+
 struct RunResult {
   bool ok = false;  // false: the scenario could not run (see diagnostics)
   std::vector<RequestOutcome> requests;
   std::vector<TlsOutcome> tls;
   std::vector<engine::AccessLogEntry> access_log;
   std::vector<TcpProbeOutcome> tcp;
+  std::vector<BackendRequest> backend_requests;
   std::vector<ClientSummary> clients;
   std::string trace;         // trace.jsonl content
   std::string key_log;       // NSS key log of every TLS session
@@ -44,6 +52,8 @@ struct RunResult {
 //   gateway     the engine's access log entry (code, response flags, upstream, SNI, duration)
 //   response    a client request's outcome: client connection number, start/end, status, error
 //   tcp         a raw TCP probe's outcome
+//   backend     a request head as a scripted backend received it: backend, method, authority,
+//               path, protocol
 //   fault       a timed fault as it fires; gateway_started after a restart
 // Runs a scenario to its duration in ns-3 with the real engine on the gateway node, from
 // `seed`: same scenario and seed, same trace, byte for byte. Writes trace.jsonl, keylog.txt

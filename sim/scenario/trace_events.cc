@@ -38,4 +38,9 @@ nlohmann::json trace_event(const std::string& node, const ConnectionEvent& c) {
           {"local", c.local.to_string()}, {"peer", c.peer.to_string()}, {"detail", c.detail}};
 }
 
+nlohmann::json trace_event(const BackendRequest& b) {
+  return {{"type", "backend"}, {"backend", b.backend}, {"method", b.method}, {"authority", b.authority},
+          {"path", b.path}, {"protocol", b.protocol}};
+}
+
 }  // namespace gatesim::sim

@@ -6,6 +6,7 @@
 
 #include "gateway/engine/engine_options.h"
 #include "sim/ns3/ns3_runtime.h"
+#include "sim/scenario/scenario_runner.h"
 #include "sim/peers/http_client.h"
 #include "sim/peers/tcp_peers.h"
 
@@ -18,5 +19,6 @@ nlohmann::json trace_event(const TlsOutcome& t);
 nlohmann::json trace_event(const engine::AccessLogEntry& e);
 nlohmann::json trace_event(const TcpProbeOutcome& o);
 nlohmann::json trace_event(const std::string& node, const ConnectionEvent& c);
+nlohmann::json trace_event(const BackendRequest& b);
 
 }  // namespace gatesim::sim
