@@ -3,7 +3,8 @@
 # bookkeeping, check helpers with precise messages, free ports, and access-log lookups.
 certs=$src/examples/istio/certs
 here=$src/tests/integration
-# Debian's interpreter, for the python3-h2 client (a python3 earlier on PATH may lack it).
+# Debian's interpreter: it has python3-h2, and starts at once (a python3 shim earlier on PATH
+# may lack the module and take 0.2 s a start).
 debian_python=/usr/bin/python3
 tmp=$(mktemp -d)
 pids=()
@@ -34,17 +35,17 @@ summary() {  # name: the plain closing line, and the exit status
   echo "$1: $((checks - failures)) passed, $failures failed"
   [ "$failures" -eq 0 ]
 }
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+free_port() { "$debian_python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 wait_port() {
   for _ in $(seq 1 200); do
-    if python3 -c "import socket,sys; socket.create_connection(('127.0.0.1',$1),0.2)" 2>/dev/null; then return 0; fi
+    if (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then return 0; fi
     sleep 0.05
   done
   fail "port $1 never opened"
   return 1
 }
 backend() {  # backends.py arguments...: started in the background, waited for
-  python3 "$here/backends.py" "$@" & pids+=($!)
+  "$debian_python" "$here/backends.py" "$@" & pids+=($!)
   wait_port "$2"
 }
 backend_count() {  # port: requests the backends.py server on it has answered

@@ -197,7 +197,7 @@ check "split: every request answered 200" "$n" "$(grep -c '^200 ' <<<"$out")"
 check "split: one connection for all requests" "1" "$(awk '{ s += $2 } END { print s }' <<<"$out")"
 a=$(backend_count "$SPLIT_A"); b=$(backend_count "$SPLIT_B")
 check "split: the backends together saw every request" "$n" "$((a + b))"
-read -r low high < <(python3 "$here/binomial_bounds.py" "$n" 70 30 1e-6)
+read -r low high < <("$debian_python" "$here/binomial_bounds.py" "$n" 70 30 1e-6)
 check "split: binomial bounds computed (n=$n, p=0.7, tail 1e-6)" "628 769" "$low $high"
 check_between "split: split-a's share of $n (seed 7)" "$low" "$high" "$a"
 echo "split: split-a $a, split-b $b of $n"
