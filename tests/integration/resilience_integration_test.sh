@@ -121,7 +121,6 @@ check "abort at 0%: never aborts" "200" "$(status_of "$(request no-fault /not-ab
 # --- retries
 out=$(request retry-ok /retried)
 check "attempts 3, retryOn 5xx, backend fails twice: 200" "200" "$(status_of "$out")"
-check_contains "the answer is the third attempt's" '"backend": "retry-ok"' "$(body_of "$out")"
 check "the backend saw K+1 = 3 requests" "3" "$(backend_count "$RETRY_OK")"
 check "a successful retry leaves no flag" "200 - via_upstream" "$(log_fields GET /retried 1 2 3)"
 out=$(request retry-short /retries-exhausted)
