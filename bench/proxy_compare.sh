@@ -104,7 +104,9 @@ nginx -c "$tmp/nginx.conf" & pid_of[nginx]=$!; pids+=($!)
 
 for name in gatesim nghttpx haproxy nginx; do wait_port "${port[$name]}"; done
 echo "h2load -n $requests -c $connections -m $streams over TLS 1.3 + h2, GET / (2-byte body), one worker each"
-printf '%-8s %12s %10s %12s\n' proxy "req/s" "vs gatesim" "RSS (KiB)"
+# RSS counts mapped shared libraries (gatesim maps ~10 MiB of ns-3 for `gatesim run`);
+# "private" (Private_Clean + Private_Dirty from smaps_rollup) is the memory the process itself uses.
+printf '%-8s %12s %10s %12s %14s\n' proxy "req/s" "vs gatesim" "RSS (KiB)" "private (KiB)"
 declare -A rps
 for name in gatesim nghttpx haproxy nginx; do
   h2load -n "$((requests / 10))" -c "$connections" -m "$streams" --connect-to "127.0.0.1:${port[$name]}" \
@@ -114,6 +116,7 @@ for name in gatesim nghttpx haproxy nginx; do
   rps[$name]=$(grep -oE 'finished in [0-9.]+[a-z]+, [0-9.]+ req/s' <<<"$out" | grep -oE '[0-9.]+ req/s' | cut -d' ' -f1)
   ok=$(grep -oE '[0-9]+ succeeded' <<<"$out" | head -1)
   rss=$(ps -o rss= -p "${pid_of[$name]}" | tr -d ' ')
+  private=$(awk '/^Private_(Clean|Dirty):/ {kb += $2} END {print kb}' "/proc/${pid_of[$name]}/smaps_rollup")
   ratio=$(python3 -c "print(f'{${rps[$name]:-0}/${rps[gatesim]:-1}:.2f}')")
-  printf '%-8s %12s %10s %12s  (%s)\n' "$name" "${rps[$name]:-?}" "$ratio" "$rss" "$ok"
+  printf '%-8s %12s %10s %12s %14s  (%s)\n' "$name" "${rps[$name]:-?}" "$ratio" "$rss" "$private" "$ok"
 done

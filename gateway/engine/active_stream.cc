@@ -174,7 +174,10 @@ void ActiveStream::forward(const route::RouteDecision& decision) {
   balance.request = &request_;
   balance.source_ip = hcm_.downstream().connection().peer().ip;
   balance.tried_hosts = &tried_hosts_;
+  balance.connection_key = hcm_.downstream().connection().peer().to_string() +
+                           hcm_.downstream().connection().local().to_string();
   lease_ = cluster->choose(balance);
+  if (balance.set_cookie && !set_cookie_) set_cookie_ = balance.set_cookie;
   if (!lease_) return local_reply(503, "no healthy upstream", {}, "UH", "no_healthy_upstream");
   upstream_host_ = lease_.get()->lb.address;
   tried_hosts_.push_back(upstream_host_);
@@ -273,6 +276,7 @@ void ActiveStream::on_upstream_head(http::ResponseHead head, bool end_stream) {
       std::chrono::duration_cast<std::chrono::milliseconds>(hcm_.engine().runtime().now() - upstream_started_).count();
   http::set_header(head.headers, "x-envoy-upstream-service-time", std::to_string(service_ms));
   http::set_header(head.headers, "server", "istio-envoy");
+  if (set_cookie_) head.headers.push_back({"set-cookie", *set_cookie_});
   if (route_ != nullptr) route::rewrite_downstream_response(*route_, *target_, head);
   hcm_.codec().send_response_head(id_, head, end_stream);
   response_complete_ = end_stream;

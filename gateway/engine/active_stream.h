@@ -77,6 +77,7 @@ class ActiveStream : public upstream::UpstreamResponseCallbacks {
   upstream::HostLease lease_;  // the host of the current attempt
   bool retry_slot_ = false;    // holds one of the cluster's max_retries
   bool mirrored_ = false;
+  std::optional<std::string> set_cookie_;  // a minted consistent-hash cookie for the response
   // Retries (Envoy's router): the decision to replay, the hosts already tried, and the request
   // body kept for replay (up to kRetryBufferLimit; beyond it the request is not retried).
   bool retry(const route::AttemptOutcome& outcome);

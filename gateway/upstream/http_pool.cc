@@ -45,6 +45,7 @@ class HttpPool::Request : public UpstreamRequest {
   Connection* connection = nullptr;
   http::StreamId stream = 0;
   bool response_started = false;
+  bool request_ended = false;  // the whole request went (or is queued to go) on the wire
   std::string local;
   std::shared_ptr<bool> alive = std::make_shared<bool>(true);
 };
@@ -108,6 +109,7 @@ class HttpPool::Connection : public io::ConnectionCallbacks,
     if (pool_.options_.version == http::Version::kHttp2) head.scheme = tls_ ? "https" : "http";
     head.version = pool_.options_.version;
     r->stream = codec_->send_request_head(head, r->head_end_stream);
+    r->request_ended = r->head_end_stream || r->queued_end;
     streams_[r->stream] = r;
     if (!r->queued_body.empty() || (r->queued_end && !r->head_end_stream && !r->queued_trailers)) {
       codec_->send_request_data(r->stream, r->queued_body, r->queued_end && !r->queued_trailers);
@@ -118,10 +120,12 @@ class HttpPool::Connection : public io::ConnectionCallbacks,
   }
 
   void send_data(Request* r, std::string_view data, bool end_stream) {
+    r->request_ended = r->request_ended || end_stream;
     codec_->send_request_data(r->stream, data, end_stream);
     flush();
   }
   void send_trailers(Request* r, const http::HeaderList& trailers) {
+    r->request_ended = true;
     codec_->send_request_trailers(r->stream, trailers);
     flush();
   }
@@ -260,8 +264,16 @@ class HttpPool::Connection : public io::ConnectionCallbacks,
   // The response is complete: the stream leaves; the connection may serve the next request.
   void complete(Request* r) {
     streams_.erase(r->stream);
+    // An HTTP/1.1 response that beat the end of its request (an early 413, say) leaves the
+    // request mid-message on the wire: the connection cannot carry another one (Envoy closes it).
+    // HTTP/2 resets the stream instead, which frees its slot on the connection.
+    if (!r->request_ended && pool_.options_.version == http::Version::kHttp2) {
+      codec_->reset_stream(r->stream, http::ResetReason::kCancel);
+      flush();
+    } else if (codec_->wants_close() || !r->request_ended) {
+      closing_ = true;
+    }
     r->settle();
-    if (codec_->wants_close()) closing_ = true;
     after_stream_end();
   }
 

@@ -111,20 +111,31 @@ void UpstreamCluster::update_endpoints(const config::Cluster& cluster) {
   if (outlier_) outlier_->set_hosts(previous);
 }
 
-std::optional<std::uint64_t> UpstreamCluster::hash_of(const LbContext& context) const {
+std::optional<std::uint64_t> UpstreamCluster::hash_of(LbContext& context) const {
   if (!settings_.hash_key || context.request == nullptr) return std::nullopt;
   const HashKey& key = *settings_.hash_key;
   switch (key.source) {
     case HashKey::Source::kHeader:
       if (const std::string* v = http::find_header(context.request->headers, key.name)) return stable_hash(*v);
       return std::nullopt;
-    case HashKey::Source::kCookie:
-      // Envoy would mint the cookie when it is absent and a ttl is set; gatesim does not (yet):
-      // such a request is balanced at random.
+    case HashKey::Source::kCookie: {
       if (const std::string* v = http::find_header(context.request->headers, "cookie")) {
         if (auto value = cookie_value(*v, key.name)) return stable_hash(*value);
       }
-      return std::nullopt;
+      if (!key.cookie_ttl) return std::nullopt;  // no cookie, none to mint: balanced at random
+      // Envoy mints the value from the downstream connection's addresses, so racing requests
+      // of one connection get the same cookie, and sends it back with the response.
+      static const char digits[] = "0123456789abcdef";
+      std::string value;
+      const std::uint64_t h = stable_hash(context.connection_key);
+      for (int shift = 60; shift >= 0; shift -= 4) value += digits[(h >> shift) & 15];
+      const auto max_age = std::chrono::duration_cast<std::chrono::seconds>(*key.cookie_ttl).count();
+      std::string cookie = key.name + "=\"" + value + "\"";
+      if (max_age > 0) cookie += "; Max-Age=" + std::to_string(max_age);
+      if (!key.cookie_path.empty()) cookie += "; Path=" + key.cookie_path;
+      context.set_cookie = cookie + "; HttpOnly";
+      return stable_hash(value);
+    }
     case HashKey::Source::kSourceIp:
       return context.source_ip.empty() ? std::nullopt : std::optional<std::uint64_t>(stable_hash(context.source_ip));
     case HashKey::Source::kQueryParameter:
@@ -134,7 +145,7 @@ std::optional<std::uint64_t> UpstreamCluster::hash_of(const LbContext& context) 
   return std::nullopt;
 }
 
-HostLease UpstreamCluster::choose(const LbContext& context) {
+HostLease UpstreamCluster::choose(LbContext& context) {
   std::vector<const LbHost*> eligible;
   std::vector<std::size_t> index;
   for (std::size_t i = 0; i < hosts_.size(); ++i) {

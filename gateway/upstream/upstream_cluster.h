@@ -31,6 +31,10 @@ struct LbContext {
   const http::RequestHead* request = nullptr;
   std::string source_ip;
   const std::vector<std::string>* tried_hosts = nullptr;
+  // Identifies the downstream connection (remote + local address): a minted cookie's value.
+  std::string connection_key;
+  // Out: a Set-Cookie value for the response, when a hash cookie with a ttl was missing.
+  std::optional<std::string> set_cookie;
 };
 
 // A host in use by one attempt: counts as an active request for LEAST_REQUEST while held.
@@ -63,7 +67,7 @@ class UpstreamCluster {
   void update_endpoints(const config::Cluster& cluster);
 
   // A host for this request, or an empty lease when none is eligible ("no healthy upstream").
-  HostLease choose(const LbContext& context);
+  HostLease choose(LbContext& context);
   // Starts the request on the host's pool for the protocol the settings choose.
   std::unique_ptr<UpstreamRequest> start(UpstreamHost& host, const http::RequestHead& head, bool end_stream,
                                          http::Version downstream, UpstreamResponseCallbacks& callbacks);
@@ -83,7 +87,7 @@ class UpstreamCluster {
   const std::string& tls_error() const { return tls_error_; }
 
  private:
-  std::optional<std::uint64_t> hash_of(const LbContext& context) const;
+  std::optional<std::uint64_t> hash_of(LbContext& context) const;
   std::shared_ptr<tls::ClientTlsContext> tls_context(http::Version version);
   void schedule_outlier_tick();
   std::optional<std::size_t> index_of(const UpstreamHost& host) const;

@@ -27,15 +27,20 @@ void apply_load_balancer(const config::LoadBalancerSettings& lb, UpstreamSetting
   if (const auto& ch = lb.consistent_hash) {
     HashKey key;
     if (!ch->http_header_name.empty()) {
-      key = {HashKey::Source::kHeader, ch->http_header_name};
+      key.source = HashKey::Source::kHeader;
+      key.name = ch->http_header_name;
       std::transform(key.name.begin(), key.name.end(), key.name.begin(),
                      [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     } else if (!ch->http_cookie_name.empty()) {
-      key = {HashKey::Source::kCookie, ch->http_cookie_name};
+      key.source = HashKey::Source::kCookie;
+      key.name = ch->http_cookie_name;
+      key.cookie_ttl = ch->http_cookie_ttl;
+      key.cookie_path = ch->http_cookie_path;
     } else if (ch->use_source_ip) {
-      key = {HashKey::Source::kSourceIp, ""};
+      key.source = HashKey::Source::kSourceIp;
     } else if (!ch->http_query_parameter_name.empty()) {
-      key = {HashKey::Source::kQueryParameter, ch->http_query_parameter_name};
+      key.source = HashKey::Source::kQueryParameter;
+      key.name = ch->http_query_parameter_name;
     } else {
       return;  // no key: validation already said so; keep the simple policy
     }

@@ -22,7 +22,12 @@ struct HashKey {
   enum class Source { kHeader, kCookie, kSourceIp, kQueryParameter };
   Source source = Source::kHeader;
   std::string name;  // header (lower-case), cookie or query parameter name
-  bool operator==(const HashKey& o) const { return source == o.source && name == o.name; }
+  // kCookie with a ttl: a request without the cookie gets one minted (Envoy's sticky sessions).
+  std::optional<io::Duration> cookie_ttl;
+  std::string cookie_path;
+  bool operator==(const HashKey& o) const {
+    return source == o.source && name == o.name && cookie_ttl == o.cookie_ttl && cookie_path == o.cookie_path;
+  }
 };
 
 // Envoy circuit breakers. Istio writes UINT32_MAX for every threshold the DestinationRule
