@@ -21,6 +21,9 @@ packages=(
   libhttp-parser-dev                                     # HTTP/1.1 parser (sans-IO, callback based)
   libevent-dev                                           # event loop of the real runtime
   curl                                                   # real client in integration tests
+  libgrpc++-dev libprotobuf-dev                          # gRPC C++ client and server of the
+  protobuf-compiler protobuf-compiler-grpc               #   gRPC integration test (protoc, plugin)
+  python3-h2                                             # HTTP/2 client coalescing two hosts on one connection
   time                                                   # /usr/bin/time for peak memory in bench/
 )
 

@@ -5,11 +5,17 @@
                                  request (method, path, headers, body length) and NAME
   backends.py tcp-echo PORT      echoes every byte; closes when the client half-closes
   backends.py server-first PORT  sends a greeting before reading (like MySQL), then echoes
+  backends.py flaky PORT NAME K HOW
+                                 as http, but the first K requests (all when K is -1) get HOW:
+                                 an HTTP status code, `reset` (connection closed with a TCP
+                                 RST before any response byte) or `slow` (answered after 2 s)
+An http or flaky server answers GET /_count with how many other requests it has served.
 """
 import http.server
 import json
 import socket
 import socketserver
+import struct
 import sys
 import threading
 import time
@@ -17,11 +23,27 @@ import time
 
 class EchoHandler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # head and body are two writes: no delayed-ACK stall between them
     backend_name = "backend"
+    fail_first, fail_how = 0, ""
+    served = 0
+    lock = threading.Lock()
 
     def _answer(self):
         length = int(self.headers.get("content-length", "0") or 0)
         body = self.rfile.read(length) if length else b""
+        if self.path == "/_count":  # asked directly by the test, not through the gateway
+            return self._send(200, str(EchoHandler.served).encode())
+        with EchoHandler.lock:
+            EchoHandler.served += 1
+            failing = self.fail_first < 0 or EchoHandler.served <= self.fail_first
+        if failing and self.fail_how == "reset":
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            self.connection.close()
+            self.close_connection = True
+            return
+        if failing and self.fail_how == "slow":
+            time.sleep(2)
         payload = json.dumps({
             "backend": self.backend_name,
             "method": self.command,
@@ -29,11 +51,14 @@ class EchoHandler(http.server.BaseHTTPRequestHandler):
             "headers": {k.lower(): v for k, v in self.headers.items()},
             "body_bytes": len(body),
         }).encode()
-        status = 200
+        status = int(self.fail_how) if failing and self.fail_how.isdigit() else 200
         if self.path.startswith("/status/"):
             status = int(self.path.split("/")[2])
         if self.path.startswith("/delay/"):  # a slow request, for drain tests
             time.sleep(int(self.path.split("/")[2]) / 1000)
+        self._send(status, payload)
+
+    def _send(self, status, payload):
         self.send_response(status)
         self.send_header("content-type", "application/json")
         self.send_header("content-length", str(len(payload)))
@@ -50,6 +75,11 @@ class EchoHandler(http.server.BaseHTTPRequestHandler):
 class ThreadedHTTPServer(socketserver.ThreadingMixIn, http.server.HTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+
+    def handle_error(self, request, client_address):
+        # The gateway closing a connection it gave up on (timeout, reset) is expected here.
+        if not isinstance(sys.exc_info()[1], (ConnectionResetError, BrokenPipeError)):
+            super().handle_error(request, client_address)
 
 
 def serve_tcp(port, greeting):
@@ -78,6 +108,10 @@ def main():
     kind, port = sys.argv[1], int(sys.argv[2])
     if kind == "http":
         EchoHandler.backend_name = sys.argv[3] if len(sys.argv) > 3 else "backend"
+        ThreadedHTTPServer(("127.0.0.1", port), EchoHandler).serve_forever()
+    elif kind == "flaky":
+        EchoHandler.backend_name = sys.argv[3]
+        EchoHandler.fail_first, EchoHandler.fail_how = int(sys.argv[4]), sys.argv[5]
         ThreadedHTTPServer(("127.0.0.1", port), EchoHandler).serve_forever()
     elif kind == "tcp-echo":
         serve_tcp(port, greeting=False)
