@@ -339,7 +339,6 @@ void ActiveStream::on_upstream_failure(Failure failure, const std::string& detai
   upstream_.reset();
   end_attempt();
   const bool connect = failure == Failure::kConnectFailure;
-  if (connect) ++hcm_.engine().mutable_stats().upstream_connect_failures;
   if (before_head) {
     return local_reply(503, upstream_failure_body(connect ? "connection failure" : "connection termination"), {},
                        connect ? "UF" : "UC", "upstream_reset_before_response_started{" + detail + "}");

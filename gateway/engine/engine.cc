@@ -6,7 +6,7 @@
 namespace gatesim::engine {
 
 Engine::Engine(io::Runtime& runtime, EngineOptions options)
-    : runtime_(runtime), options_(std::move(options)), clusters_(runtime, options_.upstream_connect_timeout) {}
+    : runtime_(runtime), options_(std::move(options)), clusters_(runtime, options_.upstream_connect_timeout, [this] { ++stats_.upstream_connect_failures; }) {}
 
 Engine::~Engine() {
   listeners_.clear();

@@ -11,7 +11,7 @@ void ClusterManager::update(const config::Snapshot& snapshot) {
       it->second->update_endpoints(cluster);
       next[cluster.name] = std::move(it->second);
     } else {
-      next[cluster.name] = std::make_unique<UpstreamCluster>(runtime_, cluster, std::move(settings));
+      next[cluster.name] = std::make_unique<UpstreamCluster>(runtime_, cluster, std::move(settings), on_connect_failure_);
     }
   }
   clusters_ = std::move(next);

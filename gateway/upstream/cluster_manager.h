@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -16,8 +17,10 @@ namespace gatesim::upstream {
 // old hosts, which they hold).
 class ClusterManager {
  public:
-  ClusterManager(io::Runtime& runtime, io::Duration default_connect_timeout)
-      : runtime_(runtime), default_connect_timeout_(default_connect_timeout) {}
+  ClusterManager(io::Runtime& runtime, io::Duration default_connect_timeout, std::function<void()> on_connect_failure)
+      : runtime_(runtime),
+        default_connect_timeout_(default_connect_timeout),
+        on_connect_failure_(std::move(on_connect_failure)) {}
 
   void update(const config::Snapshot& snapshot);
   UpstreamCluster* find(const std::string& name);
@@ -27,6 +30,7 @@ class ClusterManager {
  private:
   io::Runtime& runtime_;
   io::Duration default_connect_timeout_;
+  std::function<void()> on_connect_failure_;
   std::map<std::string, std::unique_ptr<UpstreamCluster>> clusters_;
 };
 

@@ -462,6 +462,8 @@ void HttpPool::dispatch_pending() {
 void HttpPool::on_connect_failed(Connection* connection, const std::string& detail) {
   // Envoy purges every pending request when a connection attempt fails: the caller decides
   // (retry elsewhere, or 503 UF). Moved out first so that a retry starting inline queues anew.
+  ++resources_.connect_failures;
+  if (resources_.on_connect_failure) resources_.on_connect_failure();
   std::deque<Request*> failed;
   failed.swap(pending_);
   for (Request* r : failed) {

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <list>
 #include <memory>
 #include <string>
@@ -55,6 +56,8 @@ struct ClusterResources {
   std::uint64_t pending_overflows = 0;
   std::uint64_t request_overflows = 0;
   std::uint64_t retry_overflows = 0;
+  std::uint64_t connect_failures = 0;  // per failed connection attempt (upstream_cx_connect_fail)
+  std::function<void()> on_connect_failure;  // the engine's counter
 };
 
 struct HttpPoolOptions {

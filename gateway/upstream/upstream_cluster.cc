@@ -66,7 +66,8 @@ HostLease& HostLease::operator=(HostLease&& other) noexcept {
   return *this;
 }
 
-UpstreamCluster::UpstreamCluster(io::Runtime& runtime, const config::Cluster& cluster, UpstreamSettings settings)
+UpstreamCluster::UpstreamCluster(io::Runtime& runtime, const config::Cluster& cluster, UpstreamSettings settings,
+                                 std::function<void()> on_connect_failure)
     : runtime_(runtime),
       name_(cluster.name),
       settings_(std::move(settings)),
@@ -74,6 +75,7 @@ UpstreamCluster::UpstreamCluster(io::Runtime& runtime, const config::Cluster& cl
       rng_(runtime.rng().fork()),
       lb_(settings_.lb, settings_.ring_size, rng_) {
   resources_->limits = settings_.limits;
+  resources_->on_connect_failure = std::move(on_connect_failure);
   if (settings_.outlier) outlier_.emplace(*settings_.outlier, runtime.now());
   update_endpoints(cluster);
 }

@@ -58,7 +58,9 @@ class HostLease {
 // outlier detector and TLS origination contexts.
 class UpstreamCluster {
  public:
-  UpstreamCluster(io::Runtime& runtime, const config::Cluster& cluster, UpstreamSettings settings);
+  // `on_connect_failure` is called for every failed upstream connection attempt.
+  UpstreamCluster(io::Runtime& runtime, const config::Cluster& cluster, UpstreamSettings settings,
+                  std::function<void()> on_connect_failure = {});
   ~UpstreamCluster();
   UpstreamCluster(const UpstreamCluster&) = delete;
   UpstreamCluster& operator=(const UpstreamCluster&) = delete;

@@ -4,6 +4,8 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <unistd.h>
+
 #include <filesystem>
 
 #include "sim/scenario/scenario_runner.h"
@@ -26,7 +28,9 @@ std::vector<std::filesystem::path> bundled_scenarios() {
 TEST_CASE("every bundled scenario replays byte-identically from its seed", "[sim][scenario][determinism]") {
   const auto scenarios = bundled_scenarios();
   REQUIRE(scenarios.size() >= 17);
-  const std::filesystem::path base = std::filesystem::temp_directory_path() / "gatesim-replay-test";
+  // Per process: two checkouts' test runs on one machine must not share (and delete) it.
+  const std::filesystem::path base =
+      std::filesystem::temp_directory_path() / ("gatesim-replay-test-" + std::to_string(::getpid()));
   for (const auto& path : scenarios) {
     DYNAMIC_SECTION(path.filename().string()) {
       config::Diagnostics diagnostics;
@@ -57,4 +61,6 @@ TEST_CASE("every bundled scenario replays byte-identically from its seed", "[sim
       if (a.pcap_sha256 == b.pcap_sha256) std::filesystem::remove_all(dir_base);  // kept to compare otherwise
     }
   }
+  std::error_code ignored;
+  std::filesystem::remove(base, ignored);  // only when empty: differing runs stay to compare
 }
