@@ -124,7 +124,7 @@ check "OK: reply from the backend" "grpc-a" "$(field reply.server "$out")"
 check "OK: custom trailing metadata intact" "t-1" "$(field 'trailer x-probe-trailer' "$out")"
 check "OK: server's trailing metadata intact" "grpc-a" "$(field 'trailer x-probe-server' "$out")"
 check "OK: access log (h2 downstream, upstream reached)" "200 - via_upstream \"127.0.0.1:$GRPC\"" \
-  "$(log_fields POST "$path" 1 2 3 8)"
+  "$(log_fields POST "$path" 1 2 3 14)"
 check "OK: the server saw the call once" "1" "$(calls_of hello)"
 
 # --- how the backend's protocol is declared decides HTTP/2 upstream
@@ -169,6 +169,6 @@ out=$("$probe_client" --target "127.0.0.1:$HTTPS" --ca "$certs/ca.pem" --tls-nam
   --authority grpc.example.com --text secure --trailer t-3 2>&1)
 check "TLS: OK with reply and trailers" "0 echo: secure t-3" \
   "$(field code "$out") $(field reply.text "$out") $(field 'trailer x-probe-trailer' "$out")"
-check "TLS: SNI grpc.example.com in the access log" "200 grpc.example.com" "$(log_fields POST "$path" 1 12)"
+check "TLS: SNI grpc.example.com in the access log" "200 grpc.example.com" "$(log_fields POST "$path" 1 19)"
 
 summary "gRPC integration"

@@ -84,12 +84,20 @@ log_line() {  # method path: the last access-log line of that request (waits up 
   done
   printf '%s' "$line"
 }
-# The fields after the quoted request line, by position: 1 code, 2 flags, 3 details, 4 bytes
-# received, 5 bytes sent, 6 duration ms, 7 "authority", 8 "upstream host", 9 cluster,
-# 10 downstream local, 11 downstream remote, 12 requested server name.
+# The fields of Istio's default access-log line after the quoted request line, by position
+# (a quoted field, spaces and all, is one field and keeps its quotes): 1 code, 2 flags,
+# 3 details, 4 connection termination details, 5 "upstream transport failure reason",
+# 6 bytes received, 7 bytes sent, 8 duration ms, 9 upstream service time, 10 "x-forwarded-for",
+# 11 "user-agent", 12 "x-request-id", 13 "authority", 14 "upstream host", 15 cluster,
+# 16 upstream local, 17 downstream local, 18 downstream remote, 19 requested server name,
+# 20 route name.
 log_fields() {  # method path field-numbers...: e.g. log_fields GET /x 1 2 -> "504 UT"
   local method=$1 path=$2
   shift 2
-  log_line "$method" "$path" | sed -E 's/^\[[^]]*\] "[^"]*" //' |
-    awk -v want="$*" '{ n = split(want, f, " "); s = ""; for (i = 1; i <= n; i++) s = s (i > 1 ? " " : "") $f[i]; print s }'
+  log_line "$method" "$path" | python3 -c '
+import re, sys
+line = sys.stdin.read()
+rest = re.sub(r"^\[[^]]*\] \"[^\"]*\" ", "", line.strip())
+fields = re.findall(r"\"[^\"]*\"|\S+", rest)
+print(" ".join(fields[int(n) - 1] if int(n) <= len(fields) else "" for n in sys.argv[1:]))' "$@"
 }

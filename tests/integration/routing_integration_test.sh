@@ -143,11 +143,11 @@ for mode in istio strict; do
   # The access log proves the three requests came over one connection with SNI a.example.com.
   for host in a b c; do
     check "$mode: request for $host.example.com on the client's one connection, SNI a.example.com" \
-      "127.0.0.1:$client_port a.example.com" "$(log_fields GET "/coalesce-$port-$host" 11 12)"
+      "127.0.0.1:$client_port a.example.com" "$(log_fields GET "/coalesce-$port-$host" 18 19)"
   done
   check "$mode: a.example.com routed to web-a" "200 via_upstream \"127.0.0.1:$WEB_A\"" \
-    "$(log_fields GET "/coalesce-$port-a" 1 3 8)"
-  check "$mode: b.example.com answered locally" "$b_status $b_flags \"-\"" "$(log_fields GET "/coalesce-$port-b" 1 2 3 8)"
+    "$(log_fields GET "/coalesce-$port-a" 1 3 14)"
+  check "$mode: b.example.com answered locally" "$b_status $b_flags \"-\"" "$(log_fields GET "/coalesce-$port-b" 1 2 3 14)"
   check "$mode: c.example.com has no route" "404 NR route_not_found" "$(log_fields GET "/coalesce-$port-c" 1 2 3)"
   # The same over HTTP/1.1 (curl, SNI a.example.com, Host b.example.com).
   check "$mode: HTTP/1.1 over TLS, Host of the other server" "$b_status" \
