@@ -145,6 +145,11 @@ void ActiveStream::answer_timeout() {
 void ActiveStream::on_request_head(http::RequestHead head, bool end_stream) {
   request_ = std::move(head);
   request_complete_ = end_stream;
+  if (http::find_header(request_.headers, "x-request-id") == nullptr) {
+    // Envoy's connection manager gives every edge request an id, local replies included; it
+    // is generated once, so every retry carries the same one.
+    http::set_header(request_.headers, "x-request-id", request_id(hcm_.engine().runtime().rng()));
+  }
   routed_with_ = hcm_.engine().snapshot_ptr();
   const route::RouteDecision decision =
       route::decide_route(*routed_with_, hcm_.listener(), hcm_.chain(), request_, hcm_.engine().runtime().rng());
@@ -201,10 +206,6 @@ void ActiveStream::forward(const route::RouteDecision& decision) {
   http::set_header(upstream_head.headers, "x-forwarded-for",
                    forwarded_for(upstream_head, hcm_.downstream().connection().peer().ip));
   http::set_header(upstream_head.headers, "x-forwarded-proto", request_.scheme);
-  if (http::find_header(request_.headers, "x-request-id") == nullptr) {
-    // Generated once: every retry of this request carries the same id, as in Envoy.
-    http::set_header(request_.headers, "x-request-id", request_id(engine.runtime().rng()));
-  }
   http::set_header(upstream_head.headers, "x-request-id", *http::find_header(request_.headers, "x-request-id"));
   upstream_started_ = engine.runtime().now();
   if (const auto timeout = route::request_timeout(*route_, request_, grpc_request()); timeout && !timeout_timer_) {

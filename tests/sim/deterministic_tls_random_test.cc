@@ -40,7 +40,7 @@ std::string handshake_bytes(std::uint64_t seed) {
 
 }  // namespace
 
-TEST_CASE("deterministic TLS randomness: same seed, same bytes; other seed, other bytes", "[sim]") {
+TEST_CASE("deterministic TLS randomness: same seed, same bytes, other seed, other bytes", "[sim]") {
   const std::string a = handshake_bytes(42);
   const std::string b = handshake_bytes(42);
   const std::string c = handshake_bytes(43);

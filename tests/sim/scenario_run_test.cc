@@ -127,7 +127,7 @@ TEST_CASE("scenario: 25 ms more one-way delay costs three more round trips befor
   CHECK(far - near <= std::chrono::milliseconds(151));
 }
 
-TEST_CASE("scenario: a partition times requests out; after the heal a new connection serves", "[sim][scenario]") {
+TEST_CASE("scenario: a partition times requests out, after the heal a new connection serves", "[sim][scenario]") {
   const sim::RunResult r = run("partition-and-heal", 1);
   REQUIRE(r.requests.size() == 7);
   std::map<std::string, std::pair<int, std::string>> by_path;
@@ -310,9 +310,10 @@ TEST_CASE("scenario: Istio fault injection on gRPC: delays become client deadlin
   CHECK(flags["DI,DC"] == exceeded);  // delayed, then cancelled by the client
   CHECK(flags["FI"] == unavailable);
   CHECK(flags["-"] == ok);
-  // Seed 1 draws 9 delays and 1 abort among 20 calls (40% and 20% configured).
-  CHECK(exceeded == 9);
-  CHECK(unavailable == 1);
+  // Seed 1 draws 10 delays and 3 aborts (of undelayed calls) among 20 calls (40% and 20%
+  // configured); the counts move whenever the engine draws its random numbers differently.
+  CHECK(exceeded == 10);
+  CHECK(unavailable == 3);
   const sim::RunResult other = run_loaded(scenario, 2);
   std::vector<int> a, b;
   for (const auto& o : r.requests) a.push_back(o.grpc_status);
@@ -346,7 +347,7 @@ TEST_CASE("scenario: a route timeout answers 504 UT 200 ms after forwarding", "[
   CHECK(timed_out == 2);
 }
 
-TEST_CASE("scenario: retryOn 5xx replays a 503 on another host; the default policy does not", "[sim][scenario]") {
+TEST_CASE("scenario: retryOn 5xx replays a 503 on another host, the default policy does not", "[sim][scenario]") {
   const sim::Scenario scenario = load("resilience/retries");
   const sim::RunResult r = run_loaded(scenario, 1);
   std::map<std::string, std::map<int, int>> statuses;
@@ -367,7 +368,7 @@ TEST_CASE("scenario: retryOn 5xx replays a 503 on another host; the default poli
   CHECK(replayed > 0);
 }
 
-TEST_CASE("scenario: live reconfiguration reroutes an open connection; drain refuses new ones", "[sim][scenario]") {
+TEST_CASE("scenario: live reconfiguration reroutes an open connection, drain refuses new ones", "[sim][scenario]") {
   const sim::Scenario scenario = load("resilience/live-reconfiguration-and-drain");
   const sim::RunResult r = run_loaded(scenario, 1);
   std::map<std::string, std::string> upstream;

@@ -347,7 +347,7 @@ spec: {ports: [{name: http, port: 80}]}
   CHECK(count(r.diagnostics, "GS215") == 1);
 }
 
-TEST_CASE("plaintext HTTP servers on one port merge; TCP cannot share the port") {
+TEST_CASE("plaintext HTTP servers on one port merge, TCP cannot share the port") {
   const PipelineResult r = run_config_pipeline_on_text(R"(
 apiVersion: networking.istio.io/v1
 kind: Gateway
@@ -444,7 +444,7 @@ spec:
   CHECK(r.snapshot->find_cluster("outbound|80||x.default.svc.cluster.local")->endpoints.size() == 2);
 }
 
-TEST_CASE("TLS passthrough: one chain per tls match, by sniHosts; duplicates skipped") {
+TEST_CASE("TLS passthrough: one chain per tls match, by sniHosts, duplicates skipped") {
   const PipelineResult r = run_config_pipeline_on_text(R"(
 apiVersion: networking.istio.io/v1
 kind: Gateway

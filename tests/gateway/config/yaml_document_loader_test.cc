@@ -123,7 +123,7 @@ TEST_CASE("files over the size limit are refused without being parsed") {
   CHECK(find(d, "GS004") != nullptr);
 }
 
-TEST_CASE("directories load recursively in name order; other files are ignored") {
+TEST_CASE("directories load recursively in name order, other files are ignored") {
   const auto dir = scratch_dir("dirs");
   std::filesystem::create_directories(dir / "sub");
   std::ofstream(dir / "b.yaml") << "apiVersion: v1\nkind: Service\nmetadata: {name: b}\nspec: {ports: [{port: 80}]}\n";
@@ -138,7 +138,7 @@ TEST_CASE("directories load recursively in name order; other files are ignored")
   CHECK(r.snapshot->config.services[2].meta.name == "c");
 }
 
-TEST_CASE("a missing path is unreadable; other kinds are skipped with a note") {
+TEST_CASE("a missing path is unreadable, other kinds are skipped with a note") {
   const PipelineResult missing = run_config_pipeline({"/nonexistent/gatesim.yaml"});
   CHECK(missing.unreadable);
   CHECK(find(missing.diagnostics, "GS001") != nullptr);

@@ -155,7 +155,7 @@ TEST_CASE("http1 server: a GET becomes a request head and keeps the connection",
   CHECK(run.open_streams == 0);
 }
 
-TEST_CASE("http1 server: TLS connections report https; field values lose surrounding whitespace", "[http1]") {
+TEST_CASE("http1 server: TLS connections report https, field values lose surrounding whitespace", "[http1]") {
   const ServerRun run = parse_all_ways("GET / HTTP/1.1\r\nHost: a.example:8443\r\nX-Pad: \t v a l \t\r\n\r\n", {}, {}, {}, true);
   REQUIRE(run.events == std::vector<std::string>{"head 1 GET https a.example:8443 / HTTP/1.1 cl=- expect=0 end [x-pad: v a l]"});
 }

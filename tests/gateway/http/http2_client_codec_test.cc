@@ -148,7 +148,7 @@ TEST_CASE("h2 client: response data and trailers", "[http2]") {
   CHECK(client.codec.open_streams() == 0);
 }
 
-TEST_CASE("h2 client: GOAWAY stops new streams; streams the server did not process are refused", "[http2]") {
+TEST_CASE("h2 client: GOAWAY stops new streams, streams the server did not process are refused", "[http2]") {
   Chunking mode = any_chunking();
   INFO("chunking: " << name(mode));
   RawClient client(mode);

@@ -252,7 +252,7 @@ TEST_CASE("h2 server: start_drain lets the stream in flight finish, then wants_c
   CHECK(pair.client.wants_close());
 }
 
-TEST_CASE("h2 server: drain GOAWAY carries the last processed stream; later streams are ignored", "[http2]") {
+TEST_CASE("h2 server: drain GOAWAY carries the last processed stream, later streams are ignored", "[http2]") {
   RawServer server(any_chunking());
   server.send(client_start() + settings_ack() + headers(1, get_fields("/a"), true) + headers(3, get_fields("/b"), true));
   server.codec.start_drain();

@@ -32,7 +32,7 @@ struct Recorder : ConnectionCallbacks {
 
 }  // namespace
 
-TEST_CASE("timers fire in deadline order; cancel and defer work", "[io]") {
+TEST_CASE("timers fire in deadline order, cancel and defer work", "[io]") {
   EventLoopRuntime rt(1);
   std::vector<int> order;
   rt.schedule(20ms, [&] { order.push_back(2); });
@@ -98,7 +98,7 @@ TEST_CASE("connect to a closed port fails with a reason", "[io]") {
   CHECK(why == "Connection refused");
 }
 
-TEST_CASE("backpressure: a paused reader fills the sender's queue; drained fires after resume", "[io]") {
+TEST_CASE("backpressure: a paused reader fills the sender's queue, drained fires after resume", "[io]") {
   EventLoopRuntime rt(1);
   std::unique_ptr<Connection> server;
   Recorder server_side;

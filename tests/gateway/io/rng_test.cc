@@ -5,7 +5,7 @@
 
 using namespace gatesim::io;
 
-TEST_CASE("Rng: same seed, same stream; different seed, different stream", "[io]") {
+TEST_CASE("Rng: same seed, same stream, different seed, different stream", "[io]") {
   Rng a(42), b(42), c(43);
   for (int i = 0; i < 1000; ++i) {
     const auto x = a.next();
@@ -18,7 +18,7 @@ TEST_CASE("Rng: same seed, same stream; different seed, different stream", "[io]
   CHECK(pinned.next() == 12966619160104079557ULL);
 }
 
-TEST_CASE("Rng: below() is unbiased enough and in range; unit() in [0,1)", "[io]") {
+TEST_CASE("Rng: below() is unbiased enough and in range, unit() in [0,1)", "[io]") {
   Rng rng(7);
   int counts[6] = {0};
   for (int i = 0; i < 60000; ++i) {

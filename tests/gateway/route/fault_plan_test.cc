@@ -43,7 +43,7 @@ TEST_CASE("fault percentages: unset is none, 100 is all, partial within binomial
   CHECK(delayed_out_of(10, deprecated, 1) == 10);
 }
 
-TEST_CASE("aborts: httpStatus wins over grpcStatus; gRPC names map to codes", "[route][fault]") {
+TEST_CASE("aborts: httpStatus wins over grpcStatus, gRPC names map to codes", "[route][fault]") {
   config::HttpFaultInjection f;
   f.abort.emplace();
   f.abort->percentage = 100.0;

@@ -124,7 +124,7 @@ TEST_CASE("HTTPMatchRequest rows of istio-semantics 4.2", "[route][match]") {
   }
 }
 
-TEST_CASE("a rule's match entries are OR; no entries match everything (4.1)", "[route][match]") {
+TEST_CASE("a rule's match entries are OR, no entries match everything (4.1)", "[route][match]") {
   const std::vector<config::HttpMatchRequest> either = {uri(exact("/a")), header("x-b", present())};
   CHECK(route::any_matches(either, request("/a")));
   CHECK(route::any_matches(either, request("/z", {{"x-b", "1"}})));

@@ -55,7 +55,7 @@ TEST_CASE("a ClientHello split across two records is reassembled", "[tls]") {
   CHECK(peek_client_hello(split.substr(0, split.size() - 1)).status == PeekStatus::kNeedMore);
 }
 
-TEST_CASE("plaintext protocols are not TLS; broken handshakes are malformed; huge ones too large", "[tls]") {
+TEST_CASE("plaintext protocols are not TLS, broken handshakes are malformed, huge ones too large", "[tls]") {
   CHECK(peek_client_hello("GET / HTTP/1.1\r\n").status == PeekStatus::kNotTls);
   CHECK(peek_client_hello("PRI * HTTP/2.0\r\n").status == PeekStatus::kNotTls);
   CHECK(peek_client_hello("G").status == PeekStatus::kNotTls);

@@ -109,7 +109,7 @@ TEST_CASE("a verifying client accepts the wildcard certificate for its hosts onl
   CHECK(wrong.client_end.error.find("hostname mismatch") != std::string::npos);
 }
 
-TEST_CASE("MUTUAL requires a client certificate from the CA; OPTIONAL_MUTUAL does not", "[tls]") {
+TEST_CASE("MUTUAL requires a client certificate from the CA, OPTIONAL_MUTUAL does not", "[tls]") {
   config::ServerTlsSettings mutual = simple();
   mutual.mode = config::ServerTlsMode::kMutual;
   auto server = server_context(mutual, true);

@@ -28,7 +28,7 @@ void hosts(OutlierDetector& d, std::size_t n) {
 
 }  // namespace
 
-TEST_CASE("outlier: the Nth consecutive 5xx ejects at once; a success resets the streak", "[upstream][outlier]") {
+TEST_CASE("outlier: the Nth consecutive 5xx ejects at once, a success resets the streak", "[upstream][outlier]") {
   OutlierDetector d(settings(3), io::TimePoint{0});
   hosts(d, 2);
   const auto t = io::TimePoint{milliseconds(100)};

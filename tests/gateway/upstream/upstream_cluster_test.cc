@@ -79,7 +79,7 @@ TEST_CASE("cluster: a minted sticky cookie routes the next requests to the same 
   CHECK(again.set_cookie == context.set_cookie);
 }
 
-TEST_CASE("cluster: a cookie without ttl is not minted; the request is balanced at random", "[upstream][cluster]") {
+TEST_CASE("cluster: a cookie without ttl is not minted, the request is balanced at random", "[upstream][cluster]") {
   io::real::EventLoopRuntime runtime(1);
   const config::Cluster c = cluster_with("{loadBalancer: {consistentHash: {httpCookie: {name: session}}}}");
   upstream::UpstreamCluster cluster = make(runtime, c);
@@ -119,7 +119,7 @@ TEST_CASE("cluster: query parameter and source IP hash keys", "[upstream][cluste
   CHECK(seen.size() == 1);
 }
 
-TEST_CASE("cluster: ejected hosts leave the rotation; all ejected is no healthy upstream", "[upstream][cluster]") {
+TEST_CASE("cluster: ejected hosts leave the rotation, all ejected is no healthy upstream", "[upstream][cluster]") {
   io::real::EventLoopRuntime runtime(1);
   const config::Cluster c = cluster_with(
       "{loadBalancer: {simple: ROUND_ROBIN}, outlierDetection: {consecutive5xxErrors: 1, maxEjectionPercent: 100}}", 2);
