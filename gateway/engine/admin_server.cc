@@ -88,33 +88,48 @@ bool AdminServer::listen(const io::Address& address, std::string* error) {
 
 const io::Address& AdminServer::address() const { return listener_->address(); }
 
-std::string AdminServer::stats_text() const {
+std::vector<std::pair<std::string, std::uint64_t>> AdminServer::stats() const {
   const EngineStats& s = engine_.stats();
+  std::vector<std::pair<std::string, std::uint64_t>> out = {
+      {"downstream_cx_total", s.connections_accepted},
+      {"downstream_cx_active", s.connections_active},
+      {"listener.no_filter_chain_match", s.filter_chain_not_found},
+      {"ssl.handshake", s.tls_handshakes},
+      {"ssl.connection_error", s.tls_handshake_failures},
+      {"downstream_rq_total", s.requests},
+      {"upstream_cx_connect_fail", s.upstream_connect_failures},
+  };
+  for (const auto& [code, count] : s.responses_by_code) out.emplace_back("downstream_rq_" + std::to_string(code), count);
+  out.emplace_back("server.draining", engine_.draining() ? 1 : 0);
+  // Envoy's per-cluster names: circuit breakers and outlier detection at a glance.
+  for (const auto& [name, cluster] : engine_.clusters().clusters()) {
+    const upstream::ClusterResources& r = cluster->resources();
+    const std::string prefix = "cluster." + name + ".";
+    out.emplace_back(prefix + "membership_total", cluster->host_count());
+    out.emplace_back(prefix + "upstream_cx_total", cluster->connections_opened());
+    out.emplace_back(prefix + "upstream_cx_active", r.connections);
+    out.emplace_back(prefix + "upstream_cx_connect_fail", r.connect_failures);
+    out.emplace_back(prefix + "upstream_cx_overflow", r.connection_overflows);
+    out.emplace_back(prefix + "upstream_rq_active", r.requests);
+    out.emplace_back(prefix + "upstream_rq_pending_active", r.pending);
+    out.emplace_back(prefix + "upstream_rq_pending_overflow", r.pending_overflows + r.request_overflows);
+    out.emplace_back(prefix + "upstream_rq_retry_overflow", r.retry_overflows);
+    out.emplace_back(prefix + "outlier_detection.ejections_active", cluster->ejected_hosts());
+    out.emplace_back(prefix + "outlier_detection.ejections_enforced_total", cluster->ejections_total());
+  }
+  return out;
+}
+
+std::string AdminServer::stats_text() const {
   std::string out;
-  auto line = [&](const std::string& name, std::uint64_t value) { out += name + ": " + std::to_string(value) + "\n"; };
-  line("downstream_cx_total", s.connections_accepted);
-  line("downstream_cx_active", s.connections_active);
-  line("listener.no_filter_chain_match", s.filter_chain_not_found);
-  line("ssl.handshake", s.tls_handshakes);
-  line("ssl.connection_error", s.tls_handshake_failures);
-  line("downstream_rq_total", s.requests);
-  line("upstream_cx_connect_fail", s.upstream_connect_failures);
-  for (const auto& [code, count] : s.responses_by_code) line("downstream_rq_" + std::to_string(code), count);
-  line("server.draining", engine_.draining() ? 1 : 0);
+  for (const auto& [name, value] : stats()) out += name + ": " + std::to_string(value) + "\n";
   return out;
 }
 
 std::string AdminServer::stats_json() const {
-  const EngineStats& s = engine_.stats();
-  nlohmann::json j = {{"downstream_cx_total", s.connections_accepted},
-                      {"downstream_cx_active", s.connections_active},
-                      {"listener.no_filter_chain_match", s.filter_chain_not_found},
-                      {"ssl.handshake", s.tls_handshakes},
-                      {"ssl.connection_error", s.tls_handshake_failures},
-                      {"downstream_rq_total", s.requests},
-                      {"upstream_cx_connect_fail", s.upstream_connect_failures},
-                      {"server.draining", engine_.draining()}};
-  for (const auto& [code, count] : s.responses_by_code) j["downstream_rq_" + std::to_string(code)] = count;
+  nlohmann::json j = nlohmann::json::object();
+  for (const auto& [name, value] : stats()) j[name] = value;
+  j["server.draining"] = engine_.draining();
   return j.dump(2) + "\n";
 }
 

@@ -3,6 +3,8 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "gateway/engine/engine.h"
 #include "gateway/io/owned_in_order.h"
@@ -22,6 +24,8 @@ class AdminServer {
   const io::Address& address() const;
   std::string stats_text() const;
   std::string stats_json() const;
+  // Every counter and gauge, engine-wide then per cluster (Envoy's names), in a stable order.
+  std::vector<std::pair<std::string, std::uint64_t>> stats() const;
 
  private:
   class Session;

@@ -75,6 +75,7 @@ class Engine {
   std::uint64_t mirrors_sent() const { return mirrors_sent_; }
   // The upstream clusters of the current Snapshot (hosts, pools, balancers, outlier state).
   upstream::ClusterManager& clusters() { return clusters_; }
+  const upstream::ClusterManager& clusters() const { return clusters_; }
 
  private:
   void on_accepted(const config::Listener& listener, std::unique_ptr<io::Connection> connection);

@@ -245,6 +245,14 @@ void UpstreamCluster::schedule_outlier_tick() {
   });
 }
 
+std::uint64_t UpstreamCluster::connections_opened() const {
+  std::uint64_t n = 0;
+  for (const auto& host : hosts_) {
+    for (const auto& [key, pool] : host->pools) n += pool->connections_opened();
+  }
+  return n;
+}
+
 bool UpstreamCluster::acquire_retry() {
   if (resources_->retries >= resources_->limits.max_retries) {
     ++resources_->retry_overflows;

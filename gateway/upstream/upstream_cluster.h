@@ -82,6 +82,7 @@ class UpstreamCluster {
 
   const UpstreamSettings& settings() const { return settings_; }
   const ClusterResources& resources() const { return *resources_; }
+  std::uint64_t connections_opened() const;  // over every host's pools
   std::size_t host_count() const { return hosts_.size(); }
   std::size_t ejected_hosts() const { return outlier_ ? outlier_->ejected_count() : 0; }
   std::uint64_t ejections_total() const { return outlier_ ? outlier_->ejections_total() : 0; }

@@ -59,6 +59,13 @@ spec:
   host: outlier.internal
   trafficPolicy:
     outlierDetection: {consecutive5xxErrors: 3, interval: 1s, baseEjectionTime: 30s, maxEjectionPercent: 100}
+---
+apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata: {name: breaker, namespace: edge}
+spec:
+  host: breaker.internal
+  trafficPolicy: {connectionPool: {tcp: {maxConnections: 1}, http: {http1MaxPendingRequests: 1}}}
 YAML
   virtual_service delay faulty "fault: {delay: {fixedDelay: 0.5s, percentage: {value: 100}}}"
   virtual_service abort faulty "fault: {abort: {httpStatus: 503, percentage: {value: 100}}}"
@@ -75,6 +82,7 @@ YAML
   virtual_service timeout slow "timeout: 0.3s"
   virtual_service per-try slow-first "retries: {attempts: 2, perTryTimeout: 0.3s, retryOn: 5xx}"
   virtual_service outlier outlier
+  virtual_service breaker breaker
   service_entry faulty "$FAULTY"
   service_entry slow "$SLOW"
   service_entry retry-ok "$RETRY_OK"
@@ -86,13 +94,11 @@ YAML
   service_entry dead "$DEAD"
   service_entry slow-first "$SLOW_FIRST"
   service_entry outlier "$GOOD" "$BAD"
+  service_entry breaker "$SLOW"
 } >"$tmp/resilience.yaml"
 
 start_serve "$tmp/resilience.yaml" --seed 11 --admin "127.0.0.1:$ADMIN" --wait "$HTTP" --wait "$ADMIN"
 
-# Lower bounds of elapsed times allow 10 ms: the engine's libevent timers run on the coarse
-# monotonic clock (event_base_new without EVENT_BASE_FLAG_PRECISE_TIMER) and may fire a few
-# ms early.
 request() {  # host-prefix path: "STATUS SECONDS BODY" (body on one line)
   local body
   body=$(curl -s -o "$tmp/body" -w '%{http_code} %{time_total}' -H "host: $1.example.com" "http://127.0.0.1:$HTTP$2")
@@ -177,5 +183,27 @@ bad=$(backend_count "$BAD")
 check "outlier: the failing endpoint got exactly 3 requests, then was ejected" "3" "$bad"
 check "outlier: the client saw those 3 as 500" "3" "$(grep -c '^500$' <<<"$codes")"
 check "outlier: every other request went to the good endpoint (200)" "$((n - 3))" "$(grep -c '^200$' <<<"$codes")"
+
+# --- circuit breakers: maxConnections 1 + http1MaxPendingRequests 1 in front of a 600 ms backend.
+# The first request takes the connection, the second (50 ms later) waits in the pending queue,
+# the next three find it full: 503 UO at once. The second is served after the first.
+curls=()
+for i in 1 2 3 4 5; do
+  curl -s -o /dev/null -w '%{http_code}\n' -H 'host: breaker.example.com' "http://127.0.0.1:$HTTP/delay/600" \
+    >"$tmp/breaker.$i" &
+  curls+=($!)
+  sleep 0.05
+done
+wait "${curls[@]}"  # only the curls: the backends and serve are children too
+codes=$(cat "$tmp"/breaker.* | sort | tr '\n' ' ')
+check "circuit breaker: two served, three refused" "200 200 503 503 503 " "$codes"
+check "circuit breaker: refused with flag UO" "3" "$(grep -c '" 503 UO ' "$tmp/access.log")"
+stats=$(curl -s "http://127.0.0.1:$ADMIN/stats")
+check "admin: pending overflows counted per cluster" "3" \
+  "$(grep -F 'cluster.outbound|80||breaker.internal.upstream_rq_pending_overflow:' <<<"$stats" | awk '{print $2}')"
+check "admin: one connection at most was opened" "1" \
+  "$(grep -F 'cluster.outbound|80||breaker.internal.upstream_cx_total:' <<<"$stats" | awk '{print $2}')"
+check "admin: the outlier cluster ejected one host" "1" \
+  "$(grep -F 'cluster.outbound|80||outlier.internal.outlier_detection.ejections_active:' <<<"$stats" | awk '{print $2}')"
 
 summary "resilience integration"
