@@ -117,24 +117,56 @@ LabelValues IstioMetrics::labels(const AccessLogEntry& e) {
   return v;
 }
 
+IstioMetrics::SeriesRefs& IstioMetrics::refs_for(const AccessLogEntry& e) {
+  // Every label labels() does not fill with a constant, separated by a byte no value holds.
+  std::string key;
+  for (const std::string* part : {&e.destination.host, &e.destination.name, &e.destination.namespace_name,
+                                  &e.response_flags}) {
+    key += *part;
+    key += '\x1f';
+  }
+  key += std::string(to_string(e.request_protocol)) + '\x1f' + std::to_string(e.response_code) + '\x1f' +
+         grpc_response_status(e);
+  auto [it, inserted] = series_.try_emplace(std::move(key));
+  if (!inserted) return it->second;
+  const LabelValues series = labels(e);
+  SeriesRefs& refs = it->second;
+  if (e.request_protocol == RequestProtocol::kTcp) {
+    for (CounterId id : {kTcpConnectionsOpenedTotal, kTcpConnectionsClosedTotal, kTcpReceivedBytesTotal,
+                         kTcpSentBytesTotal}) {
+      refs.counters[id] = &counters_[id][series];
+    }
+    return refs;
+  }
+  refs.counters[kRequestsTotal] = &counters_[kRequestsTotal][series];
+  if (e.request_protocol == RequestProtocol::kGrpc) {
+    refs.counters[kRequestMessagesTotal] = &counters_[kRequestMessagesTotal][series];
+    refs.counters[kResponseMessagesTotal] = &counters_[kResponseMessagesTotal][series];
+  }
+  for (HistogramId id : {kRequestDurationMilliseconds, kRequestBytes, kResponseBytes}) {
+    refs.histograms[id] = &histograms_[id][series];
+  }
+  return refs;
+}
+
 void IstioMetrics::record(const AccessLogEntry& e) {
   if (e.request_protocol == RequestProtocol::kNone) return;
-  LabelValues series = labels(e);
+  SeriesRefs& s = refs_for(e);
   if (e.request_protocol == RequestProtocol::kTcp) {
-    ++counters_[kTcpConnectionsOpenedTotal][series];
-    ++counters_[kTcpConnectionsClosedTotal][series];
-    counters_[kTcpReceivedBytesTotal][series] += e.bytes_received;
-    counters_[kTcpSentBytesTotal][series] += e.bytes_sent;
+    ++*s.counters[kTcpConnectionsOpenedTotal];
+    ++*s.counters[kTcpConnectionsClosedTotal];
+    *s.counters[kTcpReceivedBytesTotal] += e.bytes_received;
+    *s.counters[kTcpSentBytesTotal] += e.bytes_sent;
     return;
   }
-  ++counters_[kRequestsTotal][series];
+  ++*s.counters[kRequestsTotal];
   const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(e.duration).count();
-  histograms_[kRequestDurationMilliseconds][series].observe(static_cast<std::uint64_t>(ms < 0 ? 0 : ms));
-  histograms_[kRequestBytes][series].observe(e.bytes_received);
-  histograms_[kResponseBytes][series].observe(e.bytes_sent);
+  s.histograms[kRequestDurationMilliseconds]->observe(static_cast<std::uint64_t>(ms < 0 ? 0 : ms));
+  s.histograms[kRequestBytes]->observe(e.bytes_received);
+  s.histograms[kResponseBytes]->observe(e.bytes_sent);
   if (e.request_protocol == RequestProtocol::kGrpc) {
-    counters_[kRequestMessagesTotal][series] += e.request_messages;
-    counters_[kResponseMessagesTotal][series] += e.response_messages;
+    *s.counters[kRequestMessagesTotal] += e.request_messages;
+    *s.counters[kResponseMessagesTotal] += e.response_messages;
   }
 }
 

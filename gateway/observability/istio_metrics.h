@@ -3,6 +3,7 @@
 #include <array>
 #include <cstdint>
 #include <map>
+#include <unordered_map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -107,6 +108,14 @@ class IstioMetrics {
 
   std::array<std::map<LabelValues, std::uint64_t>, kCounterCount> counters_;
   std::array<std::map<LabelValues, Histogram>, kHistogramCount> histograms_;
+  // The hot path: a series' values found by the few labels that vary (a short string key,
+  // one hash) instead of comparing 25 label values in every map (std::map nodes are stable).
+  struct SeriesRefs {
+    std::array<std::uint64_t*, kCounterCount> counters{};
+    std::array<Histogram*, kHistogramCount> histograms{};
+  };
+  SeriesRefs& refs_for(const AccessLogEntry& entry);
+  std::unordered_map<std::string, SeriesRefs> series_;
 };
 
 }  // namespace gatesim::observability

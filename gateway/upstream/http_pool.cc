@@ -285,6 +285,7 @@ class HttpPool::Connection : public io::ConnectionCallbacks,
       return;
     }
     if (streams_.empty()) arm_idle_timer();
+    pool_.make_idle(this);  // first, so that a waiting request takes this connection
     pool_.dispatch_pending();
   }
 
@@ -393,14 +394,11 @@ std::unique_ptr<UpstreamRequest> HttpPool::start(const http::RequestHead& head, 
     fail_later(r, "overflow");
     return request;
   }
-  // Most recently used ready connection with room first (HTTP/1.1 keeps hot connections hot).
-  for (auto it = connections_.rbegin(); it != connections_.rend(); ++it) {
-    if ((*it)->ready() && (*it)->capacity() > 0) {
-      r->state = Request::State::kAttached;
-      ++resources_.requests;
-      (*it)->attach(r);
-      return request;
-    }
+  if (Connection* ready = find_ready()) {
+    r->state = Request::State::kAttached;
+    ++resources_.requests;
+    ready->attach(r);
+    return request;
   }
   if (resources_.pending >= resources_.limits.max_pending_requests) {
     ++resources_.pending_overflows;
@@ -441,14 +439,38 @@ void HttpPool::open_connections_for_pending() {
   }
 }
 
-void HttpPool::on_connection_ready(Connection*) { dispatch_pending(); }
+HttpPool::Connection* HttpPool::find_ready() {
+  if (options_.version == http::Version::kHttp2) {
+    // Few connections, each with many streams: the newest with room.
+    for (auto it = connections_.rbegin(); it != connections_.rend(); ++it) {
+      if ((*it)->ready() && (*it)->capacity() > 0) return it->get();
+    }
+    return nullptr;
+  }
+  // HTTP/1.1: the most recently idled connection (hot connections stay hot), in O(1) however
+  // many are busy. Entries are checked as they are taken: one may have closed while idle.
+  while (!idle_.empty()) {
+    Connection* c = idle_.back();
+    idle_.pop_back();
+    if (c->ready() && c->capacity() > 0) return c;
+  }
+  return nullptr;
+}
+
+void HttpPool::make_idle(Connection* connection) {
+  if (options_.version != http::Version::kHttp2 && connection->streams() == 0 && connection->ready()) {
+    idle_.push_back(connection);
+  }
+}
+
+void HttpPool::on_connection_ready(Connection* connection) {
+  make_idle(connection);
+  dispatch_pending();
+}
 
 void HttpPool::dispatch_pending() {
   while (!pending_.empty()) {
-    Connection* target = nullptr;
-    for (auto it = connections_.rbegin(); it != connections_.rend() && target == nullptr; ++it) {
-      if ((*it)->ready() && (*it)->capacity() > 0) target = it->get();
-    }
+    Connection* target = find_ready();
     if (target == nullptr) return open_connections_for_pending();
     Request* r = pending_.front();
     pending_.pop_front();
@@ -492,6 +514,7 @@ void HttpPool::remove_pending(Request* request) {
 }
 
 void HttpPool::retire(Connection* connection) {
+  idle_.erase(std::remove(idle_.begin(), idle_.end(), connection), idle_.end());
   if (connection->counted_) {
     connection->counted_ = false;
     --resources_.connections;

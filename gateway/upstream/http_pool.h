@@ -98,6 +98,8 @@ class HttpPool {
   class Connection;
   class Request;
   void dispatch_pending();
+  Connection* find_ready();
+  void make_idle(Connection* connection);
   void open_connections_for_pending();
   void on_connection_ready(Connection* connection);
   void on_connect_failed(Connection* connection, const std::string& detail);
@@ -113,6 +115,7 @@ class HttpPool {
   ClusterResources& resources_;
   std::list<std::unique_ptr<Connection>> connections_;  // in opening order: deterministic reuse
   std::deque<Request*> pending_;
+  std::vector<Connection*> idle_;  // HTTP/1.1 connections with no request, most recent last
   std::uint64_t opened_ = 0;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };

@@ -148,8 +148,11 @@ std::optional<std::uint64_t> UpstreamCluster::hash_of(LbContext& context) const 
 }
 
 HostLease UpstreamCluster::choose(LbContext& context) {
-  std::vector<const LbHost*> eligible;
-  std::vector<std::size_t> index;
+  // Member scratch vectors: no allocation per request once they have grown.
+  std::vector<const LbHost*>& eligible = eligible_;
+  std::vector<std::size_t>& index = eligible_index_;
+  eligible.clear();
+  index.clear();
   for (std::size_t i = 0; i < hosts_.size(); ++i) {
     if (outlier_ && outlier_->ejected(i)) continue;
     eligible.push_back(&hosts_[i]->lb);

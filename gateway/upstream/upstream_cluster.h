@@ -108,6 +108,8 @@ class UpstreamCluster {
   std::optional<io::TimerId> outlier_timer_;
   std::map<http::Version, std::shared_ptr<tls::ClientTlsContext>> tls_contexts_;
   std::string tls_error_;
+  std::vector<const LbHost*> eligible_;
+  std::vector<std::size_t> eligible_index_;
 };
 
 }  // namespace gatesim::upstream
