@@ -58,7 +58,7 @@ printf 'name: bad\nnodes: [client, gateway]\nlinks: [{between: [client, gateway]
 expect_exit 2 "broken scenario" "$gatesim" run "$tmp/bad-scenario.yaml"
 expect_output "bad-scenario.yaml:5:28: error\[GS013\]: Scenario: faults\[0\].gateway: gateway faults are" "scenario error line"
 expect_exit 2 "missing scenario" "$gatesim" run "$tmp/none.yaml"
-expect_exit 2 "bad seed" "$gatesim" run --seed minus-one "$src/scenarios/basics/lossy-download.yaml"
+expect_exit 2 "bad seed" "$gatesim" run --seed minus-one "$src/scenarios/latency-faults/lossy-download.yaml"
 
 if [ "$failures" -eq 0 ]; then echo "validate CLI: all checks passed"; fi
 exit "$failures"

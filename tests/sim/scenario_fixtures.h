@@ -8,9 +8,9 @@
 
 namespace gatesim::testing {
 
-// `name` is "folder/file" under scenarios/, or a file of scenarios/basics.
+// `name` is "family/file" under scenarios/, without ".yaml".
 inline sim::Scenario load(const std::string& name) {
-  const std::string relative = name.find('/') == std::string::npos ? "basics/" + name : name;
+  const std::string relative = name;
   config::Diagnostics diagnostics;
   sim::Scenario scenario =
       sim::load_scenario(std::string(GATESIM_SOURCE_DIR) + "/scenarios/" + relative + ".yaml", diagnostics);

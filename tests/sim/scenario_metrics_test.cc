@@ -1,5 +1,5 @@
 // Istio's metrics and default access-log line from the real engine in ns-3
-// (scenarios/observability/istio-metrics.yaml): what a Prometheus scrape and a log reader see.
+// (scenarios/routing/istio-metrics.yaml): what a Prometheus scrape and a log reader see.
 #include <catch2/catch.hpp>
 
 #include <map>
@@ -25,7 +25,7 @@ sim::RunResult run_metrics_scenario(const sim::Scenario& scenario) {
 sim::Scenario load_metrics_scenario() {
   config::Diagnostics diagnostics;
   sim::Scenario scenario = sim::load_scenario(
-      std::string(GATESIM_SOURCE_DIR) + "/scenarios/observability/istio-metrics.yaml", diagnostics);
+      std::string(GATESIM_SOURCE_DIR) + "/scenarios/routing/istio-metrics.yaml", diagnostics);
   for (const auto& d : diagnostics.items()) INFO(d.format());
   REQUIRE_FALSE(diagnostics.has_errors());
   return scenario;

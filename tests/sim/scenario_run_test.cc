@@ -16,7 +16,7 @@ using testing::run;
 using testing::run_loaded;
 
 TEST_CASE("scenario: one wildcard server serves both hosts over one coalesced connection", "[sim][scenario]") {
-  const sim::RunResult r = run("two-hosts-one-connection", 1);
+  const sim::RunResult r = run("sni-coalescing/two-hosts-one-connection", 1);
   REQUIRE(r.requests.size() == 3);
   for (const auto& o : r.requests) {
     CHECK(o.status == 200);
@@ -35,7 +35,7 @@ TEST_CASE("scenario: one wildcard server serves both hosts over one coalesced co
 }
 
 TEST_CASE("scenario: two servers sharing a certificate give the coalesced host 404 NR", "[sim][scenario]") {
-  const sim::RunResult r = run("coalescing-404", 1);
+  const sim::RunResult r = run("sni-coalescing/coalescing-404", 1);
   REQUIRE(r.requests.size() == 3);
   int not_found = 0;
   for (const auto& o : r.requests) {
@@ -61,7 +61,7 @@ TEST_CASE("scenario: two servers sharing a certificate give the coalesced host 4
 
 TEST_CASE("scenario: in strict mode the coalesced host gets 421 and the browser retries on a new connection",
           "[sim][scenario]") {
-  const sim::RunResult r = run("coalescing-421-strict", 1);
+  const sim::RunResult r = run("sni-coalescing/coalescing-421-strict", 1);
   std::vector<const sim::RequestOutcome*> cart;
   for (const auto& o : r.requests) {
     if (o.authority == "cart.example.com") cart.push_back(&o);
@@ -85,7 +85,7 @@ TEST_CASE("scenario: in strict mode the coalesced host gets 421 and the browser 
 
 TEST_CASE("scenario: chrome opens a new connection where firefox coalesces on any overlapping address",
           "[sim][scenario]") {
-  const sim::RunResult r = run("coalescing-chrome-vs-firefox", 1);
+  const sim::RunResult r = run("sni-coalescing/coalescing-chrome-vs-firefox", 1);
   std::map<std::string, const sim::RequestOutcome*> logo;
   for (const auto& o : r.requests) {
     CHECK(o.status == 200);
@@ -103,9 +103,9 @@ TEST_CASE("scenario: chrome opens a new connection where firefox coalesces on an
 }
 
 TEST_CASE("scenario runs are deterministic: same seed, same trace and TLS secrets", "[sim][scenario]") {
-  const sim::RunResult a = run("two-hosts-one-connection", 7);
-  const sim::RunResult b = run("two-hosts-one-connection", 7);
-  const sim::RunResult c = run("two-hosts-one-connection", 8);
+  const sim::RunResult a = run("sni-coalescing/two-hosts-one-connection", 7);
+  const sim::RunResult b = run("sni-coalescing/two-hosts-one-connection", 7);
+  const sim::RunResult c = run("sni-coalescing/two-hosts-one-connection", 8);
   CHECK(a.trace_sha256 == b.trace_sha256);
   CHECK(a.key_log_sha256 == b.key_log_sha256);
   CHECK(a.trace == b.trace);
@@ -114,7 +114,7 @@ TEST_CASE("scenario runs are deterministic: same seed, same trace and TLS secret
 }
 
 TEST_CASE("scenario: 25 ms more one-way delay costs three more round trips before the first response", "[sim][scenario]") {
-  sim::Scenario scenario = load("two-hosts-one-connection");
+  sim::Scenario scenario = load("sni-coalescing/two-hosts-one-connection");
   const auto first_response = [&](io::Duration delay) {
     scenario.links[0].delay = delay;
     const sim::RunResult r = run_loaded(scenario, 1);
@@ -128,7 +128,7 @@ TEST_CASE("scenario: 25 ms more one-way delay costs three more round trips befor
 }
 
 TEST_CASE("scenario: a partition times requests out, after the heal a new connection serves", "[sim][scenario]") {
-  const sim::RunResult r = run("partition-and-heal", 1);
+  const sim::RunResult r = run("resilience/partition-and-heal", 1);
   REQUIRE(r.requests.size() == 7);
   std::map<std::string, std::pair<int, std::string>> by_path;
   std::map<std::string, std::uint64_t> connection;
@@ -145,7 +145,7 @@ TEST_CASE("scenario: a partition times requests out, after the heal a new connec
 }
 
 TEST_CASE("scenario: 1% loss slows a 2 MB download but does not fail it", "[sim][scenario]") {
-  sim::Scenario scenario = load("lossy-download");
+  sim::Scenario scenario = load("latency-faults/lossy-download");
   const sim::RunResult lossy = run_loaded(scenario, 1);
   scenario.links[0].loss = 0;
   const sim::RunResult clean = run_loaded(scenario, 1);
@@ -159,7 +159,7 @@ TEST_CASE("scenario: 1% loss slows a 2 MB download but does not fail it", "[sim]
 }
 
 TEST_CASE("scenario: captures are byte-identical for one seed and differ for another", "[sim][scenario]") {
-  const sim::Scenario scenario = load("partition-and-heal");
+  const sim::Scenario scenario = load("resilience/partition-and-heal");
   const std::string base = std::filesystem::temp_directory_path() / "gatesim-pcap-test";
   std::filesystem::remove_all(base);
   const sim::RunResult a = run_loaded(scenario, 3, base + "/a", true);
@@ -249,7 +249,7 @@ TEST_CASE("scenario: open-loop and closed-loop load generators", "[sim][scenario
 }
 
 TEST_CASE("scenario: a slow backend turns gRPC calls into client-side DEADLINE_EXCEEDED", "[sim][scenario]") {
-  const sim::Scenario scenario = load("grpc/deadline-storm");
+  const sim::Scenario scenario = load("latency-faults/grpc-deadline-storm");
   const sim::RunResult r = run_loaded(scenario, 1);
   REQUIRE(r.requests.size() == 10);
   int ok = 0, exceeded = 0;
@@ -285,7 +285,7 @@ TEST_CASE("scenario: a slow backend turns gRPC calls into client-side DEADLINE_E
 
 TEST_CASE("scenario: Istio fault injection on gRPC: delays become client deadlines, aborts grpc-status 14",
           "[sim][scenario]") {
-  const sim::Scenario scenario = load("grpc/fault-injection");
+  const sim::Scenario scenario = load("latency-faults/grpc-fault-injection");
   const sim::RunResult r = run_loaded(scenario, 1);
   REQUIRE(r.requests.size() == 20);
   int ok = 0, exceeded = 0, unavailable = 0;
@@ -322,7 +322,7 @@ TEST_CASE("scenario: Istio fault injection on gRPC: delays become client deadlin
 }
 
 TEST_CASE("scenario: a route timeout answers 504 UT 200 ms after forwarding", "[sim][scenario]") {
-  const sim::Scenario scenario = load("resilience/route-timeout");
+  const sim::Scenario scenario = load("latency-faults/route-timeout");
   const sim::RunResult r = run_loaded(scenario, 1);
   std::map<std::string, const sim::RequestOutcome*> client;
   for (const auto& o : r.requests) client[o.path] = &o;
@@ -433,7 +433,7 @@ TEST_CASE("scenario: TLS probes see the certificate each SNI selects, or a close
 }
 
 TEST_CASE("scenario: jitter spreads latencies, reproducibly from the seed", "[sim][scenario]") {
-  sim::Scenario scenario = load("partition-and-heal");
+  sim::Scenario scenario = load("resilience/partition-and-heal");
   scenario.faults.clear();
   scenario.links[0].jitter = std::chrono::milliseconds(4);
   scenario.links[0].jitter_correlation = 0.3;
