@@ -26,6 +26,8 @@ struct CompileOptions {
   // nullopt: every Gateway applies (one gateway deployment serving all of them).
   std::optional<std::map<std::string, std::string>> workload_labels;
   std::vector<InboundService> inbound;
+  // The coalescing mode of Gateways without the gatesim.io/misdirected-requests annotation.
+  bool strict_authority_by_default = false;
 };
 
 // Builds the Snapshot the way istiod builds a gateway's listeners, routes and clusters

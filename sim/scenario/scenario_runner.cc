@@ -92,6 +92,7 @@ RunResult simulate(const Scenario& scenario, std::uint64_t seed, const std::stri
   const std::string gateway_yaml = substitute(scenario.gateway_config);
   config::CompileOptions compile;
   compile.inbound = scenario.inbound;
+  compile.strict_authority_by_default = scenario.strict_mode;
   const config::PipelineResult config =
       config::run_config_pipeline_on_text(gateway_yaml, scenario.gateway_config_name, {}, compile);
   for (const config::Diagnostic& d : config.diagnostics.items()) diagnostics.add(d);

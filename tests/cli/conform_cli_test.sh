@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# gatesim conform on the fixture (tests/conformance/fixture): exit codes, the files it writes,
+# and precise errors for bad flags and bad scenarios. Usage: conform_cli_test.sh GATESIM SOURCE_DIR
+set -u
+gatesim=$1
+src=$(cd "$2" && pwd)
+fixture=$src/tests/conformance/fixture
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+failures=0
+check() {  # description expected actual
+  if [ "$2" != "$3" ]; then echo "FAIL: $1: expected [$2], got [$3]"; failures=$((failures + 1)); fi
+}
+conform() { "$gatesim" conform --scenarios "$fixture/scenarios" --spec "$fixture/spec" "$@"; }
+
+conform -j 2 --junit "$tmp/j.xml" --json "$tmp/s.json" --report "$tmp/r.md" --gateway-api-report "$tmp/g.yaml" \
+  >"$tmp/out" 2>&1
+check "a failing MUST exits 1" 1 $?
+check "the failing requirement is named" 1 "$(grep -c '^FAILED MUST FX-STRICT-421' "$tmp/out")"
+check "JUnit parses, 2 failures" 2 "$(python3 -c "import xml.etree.ElementTree as E,sys; print(len(E.parse(sys.argv[1]).findall('.//failure')))" "$tmp/j.xml")"
+check "JSON says a MUST failed" True "$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['must_failed'])" "$tmp/s.json")"
+check "Markdown report has the scorecard" 1 "$(grep -c '^| gateway-tls | 0/1 | 0/1 | 0/1 |' "$tmp/r.md")"
+check "Gateway API report names the failed test" 1 "$(grep -c -- '- GatewayHTTPSListenerDetectMisdirectedRequests' "$tmp/g.yaml")"
+conform --filter 'misdirected$' --report "$tmp/r.html" >"$tmp/out" 2>&1
+check "only the strict scenario: exit 0" 0 $?
+check "HTML report written" 1 "$(grep -c '<h1>gatesim conformance scorecard</h1>' "$tmp/r.html")"
+conform --profile nope >"$tmp/out" 2>&1
+check "unknown profile: exit 2" 2 $?
+check "... says which exist" 1 "$(grep -c 'no such profile (gateway-tls)' "$tmp/out")"
+conform --report "$tmp/r.txt" >"$tmp/out" 2>&1
+check "report name not .md/.html: exit 2" 2 $?
+conform --filter '(' >"$tmp/out" 2>&1
+check "bad regex: exit 2" 2 $?
+mkdir -p "$tmp/scenarios"
+sed 's/requirement: FX-STRICT-421/requirement: FX-STRICT-42l/' "$fixture/scenarios/coalescing/misdirected.yaml" \
+  | sed "s|\.\./\.\./\.\./\.\./\.\./examples|$src/examples|g" >"$tmp/scenarios/typo.yaml"
+"$gatesim" conform --scenarios "$tmp/scenarios" --spec "$fixture/spec" >"$tmp/out" 2>&1
+check "a requirement id not in the spec: exit 2" 2 $?
+check "... named with its place" 1 "$(grep -c 'typo.yaml.*requirement "FX-STRICT-42l" is not in the spec' "$tmp/out")"
+echo "conform cli: $failures failures"
+[ "$failures" -eq 0 ]
