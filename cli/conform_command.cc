@@ -121,6 +121,7 @@ int run_conform(const ConformOptions& options) {
       for (const std::string& id : named) hit = hit || std::regex_search(id, *filter);
       selected = selected && hit;
     }
+    scenario.test_break_misdirected_421 = options.test_break == "misdirected-421";
     if (selected) entries.push_back({file.string(), name, std::move(scenario)});
   }
   for (const auto& d : diagnostics.items()) std::cerr << d.format() << "\n";

@@ -62,6 +62,10 @@ int main(int argc, char** argv) {
   conform_cmd->add_option("--report", conform.report_path, "write a Markdown (.md) or HTML (.html) report");
   conform_cmd->add_option("--gateway-api-report", conform.gateway_api_path,
                           "write a Gateway API ConformanceReport (YAML)");
+  // Hidden, test-only: shows the suite catches a gateway without the 421 rule.
+  conform_cmd->add_option("--test-break", conform.test_break, "")
+      ->check(CLI::IsMember({"misdirected-421"}))
+      ->group("");
 
   try {
     app.parse(argc, argv);

@@ -137,6 +137,7 @@ struct Scenario {
   // Conformance (scenarios/README.md): the default coalescing mode of Gateways without the
   // annotation, the requirement ids the scenario evidences, and its expectations.
   bool strict_mode = false;
+  bool test_break_misdirected_421 = false;  // set by `gatesim conform --test-break`, never from YAML
   std::vector<std::string> requirements;
   std::vector<Expectation> expectations;
 };

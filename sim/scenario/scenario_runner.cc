@@ -93,6 +93,7 @@ RunResult simulate(const Scenario& scenario, std::uint64_t seed, const std::stri
   config::CompileOptions compile;
   compile.inbound = scenario.inbound;
   compile.strict_authority_by_default = scenario.strict_mode;
+  compile.test_break_misdirected_421 = scenario.test_break_misdirected_421;
   const config::PipelineResult config =
       config::run_config_pipeline_on_text(gateway_yaml, scenario.gateway_config_name, {}, compile);
   for (const config::Diagnostic& d : config.diagnostics.items()) diagnostics.add(d);

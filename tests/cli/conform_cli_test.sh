@@ -24,6 +24,11 @@ check "Gateway API report names the failed test" 1 "$(grep -c -- '- GatewayHTTPS
 conform --filter 'misdirected$' --report "$tmp/r.html" >"$tmp/out" 2>&1
 check "only the strict scenario: exit 0" 0 $?
 check "HTML report written" 1 "$(grep -c '<h1>gatesim conformance scorecard</h1>' "$tmp/r.html")"
+# The test-only switch compiles the gateway without the 421 rule: the strict scenario that
+# passes above must now fail exactly the 421 requirement.
+conform --filter 'misdirected$' --test-break misdirected-421 >"$tmp/out" 2>&1
+check "without the 421 rule the strict scenario fails: exit 1" 1 $?
+check "... on FX-STRICT-421" 1 "$(grep -c '^FAILED MUST FX-STRICT-421' "$tmp/out")"
 conform --profile nope >"$tmp/out" 2>&1
 check "unknown profile: exit 2" 2 $?
 check "... says which exist" 1 "$(grep -c 'no such profile (gateway-tls)' "$tmp/out")"
