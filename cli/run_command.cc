@@ -57,7 +57,22 @@ int run_scenario_command(const RunOptions& options) {
                 static_cast<double>((t.done - t.connected).count()) / 1e6);
   }
   std::printf("trace %s/trace.jsonl sha256 %s\n", out.c_str(), result.trace_sha256.c_str());
-  return 0;
+  if (scenario.expectations.empty()) return 0;
+  // The replay of a conformance failure: the same verdicts `gatesim conform` printed.
+  const auto verdicts = sim::evaluate_expectations(scenario.expectations, result.trace);
+  std::size_t failed = 0;
+  for (const auto& v : verdicts) failed += v.passed ? 0 : 1;
+  std::printf("expectations: %zu passed, %zu failed\n", verdicts.size() - failed, failed);
+  for (std::size_t i = 0; i < verdicts.size(); ++i) {
+    if (verdicts[i].passed) continue;
+    const sim::Expectation& x = scenario.expectations[i];
+    std::string requirements;
+    for (const std::string& r : x.requirements) requirements += (requirements.empty() ? "" : ", ") + r;
+    std::printf("  FAILED %s (%s)%s%s\n    expected: %s\n    observed: %s\n", x.id.c_str(), requirements.c_str(),
+                x.description.empty() ? "" : ": ", x.description.c_str(), verdicts[i].expected.c_str(),
+                verdicts[i].observed.c_str());
+  }
+  return failed == 0 ? 0 : 1;
 }
 
 }  // namespace gatesim::cli

@@ -29,6 +29,13 @@ check "HTML report written" 1 "$(grep -c '<h1>gatesim conformance scorecard</h1>
 conform --filter 'misdirected$' --test-break misdirected-421 >"$tmp/out" 2>&1
 check "without the 421 rule the strict scenario fails: exit 1" 1 $?
 check "... on FX-STRICT-421" 1 "$(grep -c '^FAILED MUST FX-STRICT-421' "$tmp/out")"
+# The replay command a failure prints shows the same verdicts and exits 1.
+"$gatesim" run "$fixture/scenarios/coalescing/misdirected-istio.yaml" --out "$tmp/run" >"$tmp/out" 2>&1
+check "replay: gatesim run exits 1 on a failed expectation" 1 $?
+check "replay: the failed expectation is shown" 1 "$(grep -c '^  FAILED cart-421 (FX-STRICT-421)' "$tmp/out")"
+"$gatesim" run "$fixture/scenarios/coalescing/misdirected.yaml" --out "$tmp/run2" >"$tmp/out" 2>&1
+check "replay: every expectation passing exits 0" 0 $?
+check "... and says so" 1 "$(grep -c '^expectations: 3 passed, 0 failed' "$tmp/out")"
 conform --profile nope >"$tmp/out" 2>&1
 check "unknown profile: exit 2" 2 $?
 check "... says which exist" 1 "$(grep -c 'no such profile (gateway-tls)' "$tmp/out")"
