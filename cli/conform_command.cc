@@ -129,7 +129,7 @@ int run_conform(const ConformOptions& options) {
 
   const int jobs = options.jobs > 0 ? options.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   std::cout.flush();
-  std::vector<conformance::ScenarioRun> runs = conformance::run_suite(entries, jobs);
+  std::vector<conformance::ScenarioRun> runs = conformance::run_suite(entries, jobs, options.real);
   conformance::Scorecard card = conformance::score(spec, std::move(runs), options.profiles);
   card.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
 

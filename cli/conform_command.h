@@ -12,6 +12,7 @@ struct ConformOptions {
   std::string filter;  // ECMAScript regex over scenario names and requirement ids
   int jobs = 0;        // 0: one per core
   std::string junit_path, json_path, report_path, gateway_api_path;
+  bool real = false;       // also run what needs no link emulation on loopback: sim/real parity
   std::string test_break;  // test-only: "misdirected-421" compiles the gateway without the 421 rule
 };
 

@@ -45,6 +45,8 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--seed", run.seed, "seed (default: the scenario's)");
   run_cmd->add_option("--out", run.out_dir, "output folder (default: runs/<name>-<seed>)");
   run_cmd->add_flag("--pcap", run.pcap, "write a pcap per link end (Wireshark decrypts TLS with keylog.txt)");
+  run_cmd->add_flag("--real", run.real,
+                    "run on this machine's loopback (real sockets, wall time, no link emulation) instead of ns-3");
 
   gatesim::cli::ConformOptions conform;
   CLI::App* conform_cmd =
@@ -62,6 +64,9 @@ int main(int argc, char** argv) {
   conform_cmd->add_option("--report", conform.report_path, "write a Markdown (.md) or HTML (.html) report");
   conform_cmd->add_option("--gateway-api-report", conform.gateway_api_path,
                           "write a Gateway API ConformanceReport (YAML)");
+  conform_cmd->add_flag("--real", conform.real,
+                        "also run every scenario that needs no link emulation on loopback sockets and report whether "
+                        "each verdict matches the simulator's");
   // Hidden, test-only: shows the suite catches a gateway without the 421 rule.
   conform_cmd->add_option("--test-break", conform.test_break, "")
       ->check(CLI::IsMember({"misdirected-421"}))

@@ -31,10 +31,23 @@ nlohmann::json json_report(const Scorecard& card) {
   for (const ScenarioRun& r : card.runs) {
     scenarios.push_back({{"scenario", r.name}, {"path", r.path}, {"seed", r.seed}, {"ran", r.ran}, {"error", r.error},
                          {"simulated_seconds", r.simulated_seconds}, {"wall_seconds", r.wall_seconds},
-                         {"expectations", r.results.size()}});
+                         {"expectations", r.results.size()}, {"real_ran", r.real_ran},
+                         {"real_skipped", r.real_skipped}});
   }
-  return {{"profiles", profiles}, {"scenarios", scenarios}, {"wall_seconds", card.wall_seconds},
-          {"must_failed", card.must_failed()}};
+  json out = {{"profiles", profiles}, {"scenarios", scenarios}, {"wall_seconds", card.wall_seconds},
+             {"must_failed", card.must_failed()}};
+  if (const Parity parity = card.parity(); parity.measured()) {
+    json mismatches = json::array();
+    for (const Evidence& m : parity.mismatches) {
+      mismatches.push_back({{"scenario", m.run->name}, {"expectation", m.expectation->id},
+                            {"simulator_passed", m.expectation->passed}, {"real_passed", m.expectation->real_passed},
+                            {"simulator_observed", m.expectation->observed},
+                            {"real_observed", m.expectation->real_observed}});
+    }
+    out["parity"] = {{"scenarios_real", parity.scenarios_real}, {"scenarios_skipped", parity.scenarios_skipped},
+                     {"expectations", parity.expectations}, {"agree", parity.agree}, {"mismatches", mismatches}};
+  }
+  return out;
 }
 
 }  // namespace gatesim::conformance

@@ -65,6 +65,21 @@ std::string text_report(const Scorecard& card) {
       }
     }
   }
+  if (const Parity parity = card.parity(); parity.measured()) {
+    std::snprintf(line, sizeof(line),
+                  "\nsim/real parity: %zu of %zu expectations give the same verdict on loopback (%zu scenarios ran "
+                  "there, %zu need link emulation or failed to run)\n",
+                  parity.agree, parity.expectations, parity.scenarios_real, parity.scenarios_skipped);
+    out += line;
+    for (const Evidence& m : parity.mismatches) {
+      out += "  differs: " + m.run->name + " / " + m.expectation->id + ": simulator " +
+             (m.expectation->passed ? "pass" : "FAIL") + ", loopback " + (m.expectation->real_passed ? "pass" : "FAIL") +
+             " (" + (m.expectation->real_passed ? m.expectation->observed : m.expectation->real_observed) + ")\n";
+    }
+    for (const ScenarioRun& r : card.runs) {
+      if (!r.real_ran && !r.real_skipped.empty()) out += "  not on loopback: " + r.name + ": " + r.real_skipped + "\n";
+    }
+  }
   std::snprintf(line, sizeof(line), "\n%zu scenarios, %zu expectations (%zu failed), %.2f s wall\n", card.runs.size(),
                 card.expectations(), card.expectations_failed(), card.wall_seconds);
   out += line;

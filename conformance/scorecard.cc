@@ -35,6 +35,23 @@ std::size_t Scorecard::expectations_failed() const {
   return n;
 }
 
+Parity Scorecard::parity() const {
+  Parity p;
+  for (const ScenarioRun& r : runs) {
+    if (!r.real_ran) {
+      p.scenarios_skipped += r.real_skipped.empty() ? 0 : 1;
+      continue;
+    }
+    ++p.scenarios_real;
+    for (const ExpectationResult& e : r.results) {
+      ++p.expectations;
+      if (e.passed == e.real_passed) ++p.agree;
+      else p.mismatches.push_back({&r, &e});
+    }
+  }
+  return p;
+}
+
 Scorecard score(const Spec& spec, std::vector<ScenarioRun> runs, const std::vector<std::string>& profiles) {
   Scorecard card;
   card.runs = std::move(runs);

@@ -36,6 +36,16 @@ struct ProfileScore {
 
 // The spec scored against the runs: a requirement passes when some expectation names it and
 // every one that does passed; fails when any failed; is untested otherwise.
+// Sim/real parity (--real): each expectation's verdict on loopback beside the simulator's.
+struct Parity {
+  std::size_t scenarios_real = 0;     // ran on loopback
+  std::size_t scenarios_skipped = 0;  // need link emulation, or the loopback run failed
+  std::size_t expectations = 0;       // decided both ways
+  std::size_t agree = 0;
+  std::vector<Evidence> mismatches;
+  bool measured() const { return scenarios_real + scenarios_skipped > 0; }
+};
+
 struct Scorecard {
   std::vector<ProfileScore> profiles;
   std::vector<ScenarioRun> runs;
@@ -43,6 +53,7 @@ struct Scorecard {
   bool must_failed() const;
   std::size_t expectations() const;
   std::size_t expectations_failed() const;
+  Parity parity() const;
 };
 
 // `runs` is moved in: the evidence points into it.

@@ -23,15 +23,19 @@ json to_json(const ScenarioRun& r) {
   json results = json::array();
   for (const ExpectationResult& e : r.results) {
     results.push_back({{"id", e.id}, {"requirements", e.requirements}, {"description", e.description},
-                       {"passed", e.passed}, {"expected", e.expected}, {"observed", e.observed}});
+                       {"passed", e.passed}, {"expected", e.expected}, {"observed", e.observed},
+                       {"real_passed", e.real_passed}, {"real_observed", e.real_observed}});
   }
-  return {{"ran", r.ran}, {"error", r.error}, {"simulated_seconds", r.simulated_seconds}, {"results", results}};
+  return {{"ran", r.ran}, {"error", r.error}, {"simulated_seconds", r.simulated_seconds}, {"results", results},
+          {"real_ran", r.real_ran}, {"real_skipped", r.real_skipped}};
 }
 
 void from_json(const json& j, ScenarioRun& r) {
   r.ran = j.at("ran").get<bool>();
   r.error = j.at("error").get<std::string>();
   r.simulated_seconds = j.at("simulated_seconds").get<double>();
+  r.real_ran = j.at("real_ran").get<bool>();
+  r.real_skipped = j.at("real_skipped").get<std::string>();
   for (const json& e : j.at("results")) {
     ExpectationResult x;
     x.id = e.at("id").get<std::string>();
@@ -40,6 +44,8 @@ void from_json(const json& j, ScenarioRun& r) {
     x.passed = e.at("passed").get<bool>();
     x.expected = e.at("expected").get<std::string>();
     x.observed = e.at("observed").get<std::string>();
+    x.real_passed = e.at("real_passed").get<bool>();
+    x.real_observed = e.at("real_observed").get<std::string>();
     r.results.push_back(std::move(x));
   }
 }
@@ -50,13 +56,21 @@ void fail_all(const SuiteEntry& entry, ScenarioRun& run, const std::string& why)
   run.error = why;
   run.results.clear();
   for (const sim::Expectation& x : entry.scenario.expectations) {
-    run.results.push_back({x.id, x.requirements, x.description, false, "", "the scenario did not run: " + why});
+    run.results.push_back({x.id, x.requirements, x.description, false, "", "the scenario did not run: " + why, false, ""});
   }
+}
+
+ScenarioRun unrun(const SuiteEntry& entry) {
+  ScenarioRun run;
+  run.path = entry.path;
+  run.name = entry.name;
+  run.seed = entry.scenario.seed;
+  return run;
 }
 
 }  // namespace
 
-ScenarioRun run_one(const SuiteEntry& entry) {
+ScenarioRun run_one(const SuiteEntry& entry, bool real) {
   ScenarioRun run;
   run.path = entry.path;
   run.name = entry.name;
@@ -77,18 +91,38 @@ ScenarioRun run_one(const SuiteEntry& entry) {
   for (std::size_t i = 0; i < verdicts.size(); ++i) {
     const sim::Expectation& x = entry.scenario.expectations[i];
     run.results.push_back({x.id, x.requirements, x.description, verdicts[i].passed, verdicts[i].expected,
-                           verdicts[i].observed});
+                           verdicts[i].observed, false, ""});
+  }
+  if (!real) return run;
+  if (const std::string why = sim::real_ineligibility(entry.scenario); !why.empty()) {
+    run.real_skipped = "needs link emulation: " + why;
+    return run;
+  }
+  config::Diagnostics real_diagnostics;
+  const sim::RunResult on_loopback = sim::run_scenario_real(entry.scenario, entry.scenario.seed, real_diagnostics);
+  if (!on_loopback.ok) {
+    for (const auto& d : real_diagnostics.items()) {
+      if (d.severity == config::Severity::kError) run.real_skipped += (run.real_skipped.empty() ? "" : "; ") + d.message;
+    }
+    if (run.real_skipped.empty()) run.real_skipped = "the loopback run failed";
+    return run;
+  }
+  run.real_ran = true;
+  const auto real_verdicts = sim::evaluate_expectations(entry.scenario.expectations, on_loopback.trace);
+  for (std::size_t i = 0; i < real_verdicts.size(); ++i) {
+    run.results[i].real_passed = real_verdicts[i].passed;
+    run.results[i].real_observed = real_verdicts[i].observed;
   }
   return run;
 }
 
-std::vector<ScenarioRun> run_suite(const std::vector<SuiteEntry>& entries, int jobs) {
+std::vector<ScenarioRun> run_suite(const std::vector<SuiteEntry>& entries, int jobs, bool real) {
   std::vector<ScenarioRun> runs(entries.size());
   char dir_template[] = "/tmp/gatesim-conform-XXXXXX";
   const char* dir = mkdtemp(dir_template);
   if (dir == nullptr) {
     for (std::size_t i = 0; i < entries.size(); ++i) {
-      runs[i] = {entries[i].path, entries[i].name, entries[i].scenario.seed, false, "", 0, 0, {}};
+      runs[i] = unrun(entries[i]);
       fail_all(entries[i], runs[i], "cannot create a temporary directory");
     }
     return runs;
@@ -134,7 +168,7 @@ std::vector<ScenarioRun> run_suite(const std::vector<SuiteEntry>& entries, int j
         int code = 0;
         try {
           std::ofstream out(result_file(i));
-          out << to_json(run_one(entries[i])).dump();
+          out << to_json(run_one(entries[i], real)).dump();
           code = out.good() ? 0 : 3;
         } catch (...) {
           code = 4;
@@ -142,7 +176,7 @@ std::vector<ScenarioRun> run_suite(const std::vector<SuiteEntry>& entries, int j
         std::_Exit(code);
       }
       if (pid < 0) {
-        runs[i] = {entries[i].path, entries[i].name, entries[i].scenario.seed, false, "", 0, 0, {}};
+        runs[i] = unrun(entries[i]);
         fail_all(entries[i], runs[i], "fork failed");
         continue;
       }

@@ -36,6 +36,17 @@ check "replay: the failed expectation is shown" 1 "$(grep -c '^  FAILED cart-421
 "$gatesim" run "$fixture/scenarios/coalescing/misdirected.yaml" --out "$tmp/run2" >"$tmp/out" 2>&1
 check "replay: every expectation passing exits 0" 0 $?
 check "... and says so" 1 "$(grep -c '^expectations: 3 passed, 0 failed' "$tmp/out")"
+# --real: the same scenarios on loopback sockets (root can bind :443 on 127.x.y.N); every
+# verdict must match the simulator's, the failing ones included.
+conform --real -j 2 --json "$tmp/real.json" >"$tmp/out" 2>&1
+check "--real: still exit 1 (the istio-mode twin fails its MUST)" 1 $?
+check "--real: parity line" 1 "$(grep -c '^sim/real parity: 6 of 6 expectations give the same verdict on loopback (2 scenarios ran there' "$tmp/out")"
+check "--real: parity in the JSON" 6 "$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['parity']['agree'])" "$tmp/real.json")"
+sed 's/delay: 25ms}/delay: 25ms, loss: 0.01}/' "$fixture/scenarios/coalescing/misdirected.yaml" \
+  | sed "s|\.\./\.\./\.\./\.\./\.\./examples|$src/examples|g" >"$tmp/lossy.yaml"
+"$gatesim" run --real "$tmp/lossy.yaml" >"$tmp/out" 2>&1
+check "run --real refuses a scenario that needs link emulation: exit 2" 2 $?
+check "... and says why" 1 "$(grep -c 'needs link emulation: link client-gateway loses packets' "$tmp/out")"
 conform --profile nope >"$tmp/out" 2>&1
 check "unknown profile: exit 2" 2 $?
 check "... says which exist" 1 "$(grep -c 'no such profile (gateway-tls)' "$tmp/out")"
