@@ -66,6 +66,10 @@ int run_conform(const ConformOptions& options) {
   }
   config::Diagnostics diagnostics;
   const conformance::Spec spec = conformance::load_spec(options.spec_dir, diagnostics);
+  if (!diagnostics.has_errors() && spec.requirement_count() == 0) {
+    std::cerr << "gatesim conform: " << options.spec_dir << " holds no requirements (one YAML file per profile)\n";
+    return 2;
+  }
   for (const std::string& p : options.profiles) {
     const bool known = std::any_of(spec.profiles.begin(), spec.profiles.end(),
                                    [&](const conformance::Profile& x) { return x.name == p; });
