@@ -16,7 +16,14 @@ int run_scenario_command(const RunOptions& options) {
   }
   const std::uint64_t seed = options.seed.value_or(scenario.seed);
   const std::string out = options.out_dir.empty() ? "runs/" + scenario.name + "-" + std::to_string(seed) : options.out_dir;
-  const sim::RunResult result = sim::run_scenario(scenario, seed, out, diagnostics, options.pcap);
+  if (options.real) {
+    if (const std::string why = sim::real_ineligibility(scenario); !why.empty()) {
+      std::cerr << "gatesim run --real: " << options.scenario << " needs link emulation: " << why << "\n";
+      return 2;
+    }
+  }
+  const sim::RunResult result = options.real ? sim::run_scenario_real(scenario, seed, diagnostics)
+                                             : sim::run_scenario(scenario, seed, out, diagnostics, options.pcap);
   for (const config::Diagnostic& d : diagnostics.items()) {
     if (d.severity != config::Severity::kInfo) std::cerr << d.format() << "\n";
   }
@@ -56,8 +63,23 @@ int run_scenario_command(const RunOptions& options) {
                 t.error.empty() ? "got what it expected" : t.error.c_str(),
                 static_cast<double>((t.done - t.connected).count()) / 1e6);
   }
-  std::printf("trace %s/trace.jsonl sha256 %s\n", out.c_str(), result.trace_sha256.c_str());
-  return 0;
+  if (!options.real) std::printf("trace %s/trace.jsonl sha256 %s\n", out.c_str(), result.trace_sha256.c_str());
+  if (scenario.expectations.empty()) return 0;
+  // The replay of a conformance failure: the same verdicts `gatesim conform` printed.
+  const auto verdicts = sim::evaluate_expectations(scenario.expectations, result.trace);
+  std::size_t failed = 0;
+  for (const auto& v : verdicts) failed += v.passed ? 0 : 1;
+  std::printf("expectations: %zu passed, %zu failed\n", verdicts.size() - failed, failed);
+  for (std::size_t i = 0; i < verdicts.size(); ++i) {
+    if (verdicts[i].passed) continue;
+    const sim::Expectation& x = scenario.expectations[i];
+    std::string requirements;
+    for (const std::string& r : x.requirements) requirements += (requirements.empty() ? "" : ", ") + r;
+    std::printf("  FAILED %s (%s)%s%s\n    expected: %s\n    observed: %s\n", x.id.c_str(), requirements.c_str(),
+                x.description.empty() ? "" : ": ", x.description.c_str(), verdicts[i].expected.c_str(),
+                verdicts[i].observed.c_str());
+  }
+  return failed == 0 ? 0 : 1;
 }
 
 }  // namespace gatesim::cli

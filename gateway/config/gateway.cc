@@ -108,9 +108,9 @@ Gateway parse_gateway(FieldReader& spec, ObjectMeta meta) {
   return gw;
 }
 
-bool strict_misdirected_requests(const Gateway& gateway) {
+bool strict_misdirected_requests(const Gateway& gateway, bool by_default) {
   auto it = gateway.meta.annotations.find(kMisdirectedRequestsAnnotation);
-  return it != gateway.meta.annotations.end() && it->second == "strict";
+  return it == gateway.meta.annotations.end() ? by_default : it->second == "strict";
 }
 
 }  // namespace gatesim::config

@@ -86,6 +86,7 @@ Gateway parse_gateway(FieldReader& spec, ObjectMeta meta);
 // Istio does: route in the SNI server's table, else 404 NR) or "strict" (421 Misdirected
 // Request, the Gateway API rule). Set with this annotation.
 inline constexpr const char* kMisdirectedRequestsAnnotation = "gatesim.io/misdirected-requests";
-bool strict_misdirected_requests(const Gateway& gateway);
+// `by_default`: the mode of a Gateway without the annotation (a scenario's `mode: strict`).
+bool strict_misdirected_requests(const Gateway& gateway, bool by_default = false);
 
 }  // namespace gatesim::config

@@ -212,7 +212,8 @@ class SnapshotCompiler {
     chain.server_names = sni_names(s);
     chain.tls_material = tls_material_for(ref);
     if (http) {
-      chain.strict_authority = strict_misdirected_requests(*ref.gateway);
+      chain.strict_authority = strict_misdirected_requests(*ref.gateway, options_.strict_authority_by_default) &&
+                               !options_.test_break_misdirected_421;
       // Each terminating server gets its own table: only its hosts are reachable on its certificate.
       chain.route_table = "https." + std::to_string(s.port.number) + "." + s.port.name + "." +
                           ref.gateway->meta.name + "." + ref.gateway->meta.namespace_name;

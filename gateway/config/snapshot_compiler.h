@@ -26,6 +26,11 @@ struct CompileOptions {
   // nullopt: every Gateway applies (one gateway deployment serving all of them).
   std::optional<std::map<std::string, std::string>> workload_labels;
   std::vector<InboundService> inbound;
+  // The coalescing mode of Gateways without the gatesim.io/misdirected-requests annotation.
+  bool strict_authority_by_default = false;
+  // Test-only: compile every HTTPS chain without the 421 rule, whatever its mode, so that the
+  // conformance suite can show it catches a gateway that lost it (gatesim conform --test-break).
+  bool test_break_misdirected_421 = false;
 };
 
 // Builds the Snapshot the way istiod builds a gateway's listeners, routes and clusters

@@ -170,4 +170,6 @@ void Ns3World::run_until(io::TimePoint until) {
 
 io::TimePoint Ns3World::now() const { return io::TimePoint(ns3::Simulator::Now().GetNanoSeconds()); }
 
+std::uint64_t Ns3World::event_count() const { return ns3::Simulator::GetEventCount(); }
+
 }  // namespace gatesim::sim

@@ -64,6 +64,14 @@ class Ns3World {
   void run_until(io::TimePoint until);
   io::TimePoint now() const;
 
+  // What the scenario runner asks of any world (see sim/scenario/real_world.h for the other):
+  // every node listens on all of its own addresses; connection events are observable.
+  std::string listen_ip(const std::string&) const { return "0.0.0.0"; }
+  void observe_connections(const std::string& node, std::function<void(const ConnectionEvent&)> observer) {
+    runtime(node).set_connection_observer(std::move(observer));
+  }
+  std::uint64_t event_count() const;
+
  private:
   struct Node {
     ns3::Ptr<ns3::Node> node;

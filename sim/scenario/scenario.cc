@@ -85,6 +85,11 @@ Scenario load_scenario(const std::string& path, config::Diagnostics& diagnostics
   scenario.name = root.string("name").value_or(std::filesystem::path(path).stem().string());
   scenario.seed = static_cast<std::uint64_t>(root.integer("seed", 0, 9007199254740991LL).value_or(1));
   if (auto d = root.duration("duration")) scenario.duration = *d;
+  scenario.strict_mode = root.enumeration("mode", std::vector<std::pair<std::string_view, bool>>{
+                                                      {"istio", false}, {"strict", true}})
+                             .value_or(false);
+  for (const auto& r : root.strings("requirements")) scenario.requirements.push_back(r.value);
+  scenario.expectations = parse_expectations(root);
   for (const auto& n : root.strings("nodes", true)) scenario.nodes.push_back(n.value);
   auto known_node = [&](const config::LocatedString& name) {
     for (const std::string& n : scenario.nodes) {

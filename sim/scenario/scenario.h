@@ -11,6 +11,7 @@
 #include "sim/peers/http_client.h"
 #include "sim/peers/http_echo_backend.h"
 #include "sim/peers/load_generator.h"
+#include "sim/scenario/expectation.h"
 
 namespace gatesim::sim {
 
@@ -54,6 +55,7 @@ namespace gatesim::sim {
 //      poisson: true, start: 1s, duration: 5s, path: /, timeout: 2s}   # or mode: closed, concurrency: 20
 //
 // In the gateway configuration, {{ip:NODE}} stands for NODE's address.
+// Conformance keys (scenarios/README.md): mode: istio|strict, requirements: [ID...], expect: [...].
 struct ScenarioBackend {
   enum class Kind { kHttpEcho, kTcpEcho, kServerFirst };
   std::string name, node;
@@ -132,6 +134,12 @@ struct Scenario {
   std::vector<ScenarioTlsProbe> tls_probes;
   std::vector<ScenarioFault> faults;
   std::vector<config::InboundService> inbound;  // sidecar-style listeners on the gateway node
+  // Conformance (scenarios/README.md): the default coalescing mode of Gateways without the
+  // annotation, the requirement ids the scenario evidences, and its expectations.
+  bool strict_mode = false;
+  bool test_break_misdirected_421 = false;  // set by `gatesim conform --test-break`, never from YAML
+  std::vector<std::string> requirements;
+  std::vector<Expectation> expectations;
 };
 
 // Reads a scenario; problems are diagnostics with file:line:col and field path.

@@ -11,6 +11,7 @@
 
 #include "gateway/config/config_pipeline.h"
 #include "sim/scenario/simulated_gateway.h"
+#include "sim/scenario/real_world.h"
 #include "sim/scenario/trace_events.h"
 #include "sim/core/deterministic_tls_random.h"
 #include "sim/peers/tcp_peers.h"
@@ -52,7 +53,8 @@ config::Origin scenario_origin(const Scenario& scenario, const std::string& path
 
 // The address a node is reached at: its side of the link towards the gateway, else of its
 // first link.
-std::string ip_of(const Scenario& s, const Ns3World& world, const std::string& node) {
+template <class World>
+std::string ip_of(const Scenario& s, const World& world, const std::string& node) {
   for (const LinkSpec& l : s.links) {
     if ((l.a == node && l.b == s.gateway_node) || (l.b == node && l.a == s.gateway_node)) {
       return world.address_of(node, node == l.a ? l.b : l.a);
@@ -70,14 +72,10 @@ namespace {
 
 // Everything that needs the simulated world; the world (and its capture files) is closed
 // when this returns.
-RunResult simulate(const Scenario& scenario, std::uint64_t seed, const std::string& out_dir,
-                   config::Diagnostics& diagnostics, bool pcap) {
+template <class World>
+RunResult run_in(World& world, const Scenario& scenario, const std::string& out_dir, config::Diagnostics& diagnostics,
+                 bool pcap) {
   RunResult result;
-  install_deterministic_tls_random(seed);
-  Ns3World world(seed);
-  for (const std::string& n : scenario.nodes) world.add_node(n);
-  for (const LinkSpec& l : scenario.links) world.add_link(l);
-  world.finalize();
 
   // {{ip:NODE}} in gateway configurations (initial and applied later) becomes NODE's address.
   auto substitute = [&](std::string yaml) {
@@ -92,6 +90,8 @@ RunResult simulate(const Scenario& scenario, std::uint64_t seed, const std::stri
   const std::string gateway_yaml = substitute(scenario.gateway_config);
   config::CompileOptions compile;
   compile.inbound = scenario.inbound;
+  compile.strict_authority_by_default = scenario.strict_mode;
+  compile.test_break_misdirected_421 = scenario.test_break_misdirected_421;
   const config::PipelineResult config =
       config::run_config_pipeline_on_text(gateway_yaml, scenario.gateway_config_name, {}, compile);
   for (const config::Diagnostic& d : config.diagnostics.items()) diagnostics.add(d);
@@ -103,8 +103,7 @@ RunResult simulate(const Scenario& scenario, std::uint64_t seed, const std::stri
     trace.push_back(e.dump());
   };
   for (const std::string& node : scenario.nodes) {
-    world.runtime(node).set_connection_observer(
-        [&event, node](const ConnectionEvent& c) { event(trace_event(node, c)); });
+    world.observe_connections(node, [&event, node](const ConnectionEvent& c) { event(trace_event(node, c)); });
   }
 
   engine::EngineOptions options;
@@ -113,6 +112,7 @@ RunResult simulate(const Scenario& scenario, std::uint64_t seed, const std::stri
     event(trace_event(e));
   };
   options.key_log = [&](const std::string& line) { result.key_log += line + "\n"; };
+  options.listen_ip = world.listen_ip(scenario.gateway_node);
   SimulatedGateway gateway(world.runtime(scenario.gateway_node), options);
   std::string problems;
   if (!gateway.start(config.snapshot, &problems)) {
@@ -134,11 +134,11 @@ RunResult simulate(const Scenario& scenario, std::uint64_t seed, const std::stri
         event(trace_event(seen));
         result.backend_requests.push_back(std::move(seen));
       });
-      listening = backends.back()->listen({"0.0.0.0", b.port}, &why);
+      listening = backends.back()->listen({world.listen_ip(b.node), b.port}, &why);
     } else {
       const std::string greeting = b.kind == ScenarioBackend::Kind::kServerFirst ? b.greeting : "";
       tcp_backends.push_back(std::make_unique<TcpBackend>(world.runtime(b.node), greeting));
-      listening = tcp_backends.back()->listen({"0.0.0.0", b.port}, &why);
+      listening = tcp_backends.back()->listen({world.listen_ip(b.node), b.port}, &why);
     }
     if (!listening) {
       diagnostics.add(config::Code::kInvalidValue, scenario_origin(scenario, "backends"), "Scenario",
@@ -276,8 +276,8 @@ RunResult simulate(const Scenario& scenario, std::uint64_t seed, const std::stri
   world.run_until(scenario.duration);
   if (const observability::IstioMetrics* metrics = gateway.metrics()) result.metrics = *metrics;
   // What the teardown below closes is not part of the run.
-  for (const std::string& node : scenario.nodes) world.runtime(node).set_connection_observer(nullptr);
-  result.simulator_events = ns3::Simulator::GetEventCount();
+  for (const std::string& node : scenario.nodes) world.observe_connections(node, nullptr);
+  result.simulator_events = world.event_count();
   clients.clear();
   loads.clear();
   probes.clear();
@@ -312,7 +312,34 @@ RunResult simulate(const Scenario& scenario, std::uint64_t seed, const std::stri
   return result;
 }
 
+RunResult simulate(const Scenario& scenario, std::uint64_t seed, const std::string& out_dir,
+                   config::Diagnostics& diagnostics, bool pcap) {
+  install_deterministic_tls_random(seed);
+  Ns3World world(seed);
+  for (const std::string& n : scenario.nodes) world.add_node(n);
+  for (const LinkSpec& l : scenario.links) world.add_link(l);
+  world.finalize();
+  return run_in(world, scenario, out_dir, diagnostics, pcap);
+}
+
 }  // namespace
+
+std::string real_ineligibility(const Scenario& scenario) {
+  for (const LinkSpec& l : scenario.links) {
+    if (l.loss > 0) return "link " + l.a + "-" + l.b + " loses packets";
+    if (l.jitter.count() > 0) return "link " + l.a + "-" + l.b + " has jitter";
+  }
+  for (const ScenarioFault& f : scenario.faults) {
+    if (!f.gateway && f.backend.empty()) return "a fault on a link or node at " + std::to_string(f.at.count() / 1000000) + " ms";
+  }
+  return "";
+}
+
+RunResult run_scenario_real(const Scenario& scenario, std::uint64_t seed, config::Diagnostics& diagnostics) {
+  RealWorld world(seed);
+  for (const std::string& n : scenario.nodes) world.add_node(n);
+  return run_in(world, scenario, "", diagnostics, false);
+}
 
 RunResult run_scenario(const Scenario& scenario, std::uint64_t seed, const std::string& out_dir,
                        config::Diagnostics& diagnostics, bool pcap) {

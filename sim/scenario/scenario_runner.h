@@ -71,6 +71,13 @@ struct RunResult {
 RunResult run_scenario(const Scenario& scenario, std::uint64_t seed, const std::string& out_dir,
                        config::Diagnostics& diagnostics, bool pcap = false);
 
+// Why a scenario cannot run on this machine's loopback (`gatesim conform --real`): it needs
+// link emulation (loss, jitter, link or node faults). "" when it can.
+std::string real_ineligibility(const Scenario& scenario);
+// The same clients, backends and gateway engine on real sockets and wall time (RealWorld):
+// link delays and rates are not applied, and the trace has no `connection` records.
+RunResult run_scenario_real(const Scenario& scenario, std::uint64_t seed, config::Diagnostics& diagnostics);
+
 std::string summary_json(const Scenario& scenario, std::uint64_t seed, const RunResult& result);
 
 }  // namespace gatesim::sim
