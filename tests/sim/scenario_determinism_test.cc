@@ -27,7 +27,7 @@ std::vector<std::filesystem::path> bundled_scenarios() {
 
 TEST_CASE("every bundled scenario replays byte-identically from its seed", "[sim][scenario][determinism]") {
   const auto scenarios = bundled_scenarios();
-  REQUIRE(scenarios.size() >= 17);
+  REQUIRE(scenarios.size() >= 56);
   // Per process: two checkouts' test runs on one machine must not share (and delete) it.
   const std::filesystem::path base =
       std::filesystem::temp_directory_path() / ("gatesim-replay-test-" + std::to_string(::getpid()));
