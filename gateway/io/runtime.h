@@ -32,6 +32,17 @@ std::string_view to_string(CloseReason reason);
 
 class Connection;
 
+// What happened to one TCP connection, for traces (the simulator's, and --real runs). `id` is
+// the connection's id in its runtime (0 for a connect that failed before a connection existed).
+struct ConnectionEvent {
+  enum class Kind { kAccepted, kConnected, kConnectFailed, kClosed };
+  Kind kind = Kind::kAccepted;
+  std::uint64_t id = 0;
+  Address local, peer;
+  std::string detail;  // connect failure or close reason
+};
+std::string_view to_string(ConnectionEvent::Kind kind);
+
 class ConnectionCallbacks {
  public:
   virtual ~ConnectionCallbacks() = default;

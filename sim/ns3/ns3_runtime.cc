@@ -12,15 +12,6 @@
 
 namespace gatesim::sim {
 
-std::string_view to_string(ConnectionEvent::Kind kind) {
-  switch (kind) {
-    case ConnectionEvent::Kind::kAccepted: return "accepted";
-    case ConnectionEvent::Kind::kConnected: return "connected";
-    case ConnectionEvent::Kind::kConnectFailed: return "connect_failed";
-    case ConnectionEvent::Kind::kClosed: return "closed";
-  }
-  return "closed";
-}
 namespace {
 
 io::Address to_address(const ns3::Address& address) {

@@ -14,16 +14,9 @@
 
 namespace gatesim::sim {
 
-// What happened to one TCP connection of a node, for the scenario trace. `id` is the
-// connection's id on its node (0 for a connect that failed before a connection existed).
-struct ConnectionEvent {
-  enum class Kind { kAccepted, kConnected, kConnectFailed, kClosed };
-  Kind kind = Kind::kAccepted;
-  std::uint64_t id = 0;
-  io::Address local, peer;
-  std::string detail;  // connect failure or close reason
-};
-std::string_view to_string(ConnectionEvent::Kind kind);
+// Connection ids are per node here.
+using ConnectionEvent = io::ConnectionEvent;
+using io::to_string;
 
 // io::Runtime on ns-3 (DESIGN.md, "The I/O boundary"): one instance per simulated node,
 // all sharing the one deterministic simulator clock. Timers are simulator events, sockets

@@ -3,29 +3,32 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <string>
 
 #include "gateway/io/real/event_loop_runtime.h"
-#include "sim/ns3/ns3_runtime.h"
+#include "gateway/io/runtime.h"
 
 namespace gatesim::sim {
 
 // The scenario's nodes on this machine's loopback for `gatesim conform --real`: every node is
 // one 127.x.y.N address (x.y from the process id, so parallel runs do not collide), all of
-// them served by one real event loop; time is wall time. Links have no emulation: their
-// delay, rate, loss and jitter are not applied, and link faults cannot happen (scenarios
-// that need them are not run for real; see real_ineligibility()).
+// them served by one real event loop; time is wall time. A node's runtime listens and
+// connects from its own address, so connection events are told apart by address. Links have
+// no emulation: their delay, rate, loss and jitter are not applied, and link faults cannot
+// happen (scenarios that need them are not run for real; see real_ineligibility()).
 class RealWorld {
  public:
   explicit RealWorld(std::uint64_t seed);
+  ~RealWorld();
 
   void add_node(const std::string& name);
   std::string address_of(const std::string& node, const std::string& peer) const;
-  io::Runtime& runtime(const std::string&) { return runtime_; }
+  io::Runtime& runtime(const std::string& node);
   std::string listen_ip(const std::string& node) const { return address_of(node, ""); }
-  void observe_connections(const std::string&, std::function<void(const ConnectionEvent&)>) {}
+  void observe_connections(const std::string& node, std::function<void(const io::ConnectionEvent&)> observer);
   std::uint64_t event_count() const { return 0; }
-  io::TimePoint now() const { return runtime_.now() - start_; }
+  io::TimePoint now() const { return loop_.now() - start_; }
   void run_until(io::TimePoint until);
   // Link faults are never scheduled on a real run (see real_ineligibility()).
   void set_link_down(const std::string&, const std::string&, bool) {}
@@ -35,10 +38,13 @@ class RealWorld {
   void enable_pcap(const std::string&) {}
 
  private:
-  io::real::EventLoopRuntime runtime_;
+  class NodeRuntime;
+  io::real::EventLoopRuntime loop_;
   io::TimePoint start_;
   std::string prefix_;  // "127.x.y."
   std::map<std::string, std::string> addresses_;
+  std::map<std::string, std::unique_ptr<NodeRuntime>> runtimes_;
+  std::map<std::string, std::function<void(const io::ConnectionEvent&)>> observers_;  // by node address
 };
 
 }  // namespace gatesim::sim

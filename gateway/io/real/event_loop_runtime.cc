@@ -56,8 +56,10 @@ class SocketListener : public Listener {
       const int fd = ::accept4(fd_, reinterpret_cast<sockaddr*>(&peer), &length, SOCK_NONBLOCK | SOCK_CLOEXEC);
       if (fd < 0) return;  // EAGAIN, or a transient error (EMFILE...): try at the next wakeup
       set_nodelay(fd);
-      on_accept_(std::make_unique<SocketConnection>(runtime_, fd, local_address_of(fd),
-                                                    from_sockaddr(reinterpret_cast<sockaddr*>(&peer))));
+      auto connection = std::make_unique<SocketConnection>(runtime_, fd, local_address_of(fd),
+                                                           from_sockaddr(reinterpret_cast<sockaddr*>(&peer)));
+      if (runtime_.observing()) runtime_.report({ConnectionEvent::Kind::kAccepted, connection->id(), connection->local(), connection->peer(), ""});
+      on_accept_(std::move(connection));
     }
   }
 
@@ -89,12 +91,15 @@ void on_connect_event(int fd, short what, void* arg) {
     if (so_error != 0) error = std::strerror(so_error);
   }
   if (!error.empty()) {
+    pending->runtime->report({ConnectionEvent::Kind::kConnectFailed, 0, local_address_of(fd), pending->peer, error});
     ::close(fd);
     pending->handler(nullptr, error);
     return;
   }
   set_nodelay(fd);
-  pending->handler(std::make_unique<SocketConnection>(*pending->runtime, fd, local_address_of(fd), pending->peer), "");
+  auto connection = std::make_unique<SocketConnection>(*pending->runtime, fd, local_address_of(fd), pending->peer);
+  if (pending->runtime->observing()) pending->runtime->report({ConnectionEvent::Kind::kConnected, connection->id(), connection->local(), pending->peer, ""});
+  pending->handler(std::move(connection), "");
 }
 
 }  // namespace
@@ -219,6 +224,11 @@ std::unique_ptr<Listener> EventLoopRuntime::listen(const Address& address, Accep
 }
 
 void EventLoopRuntime::connect(const Address& address, Duration timeout, ConnectHandler on_connected) {
+  connect_from("", address, timeout, std::move(on_connected));
+}
+
+void EventLoopRuntime::connect_from(const std::string& source_ip, const Address& address, Duration timeout,
+                                    ConnectHandler on_connected) {
   sockaddr_storage storage{};
   socklen_t length = 0;
   if (!to_sockaddr(address, &storage, &length)) {
@@ -230,6 +240,17 @@ void EventLoopRuntime::connect(const Address& address, Duration timeout, Connect
     const std::string reason = std::strerror(errno);
     defer([on_connected, reason] { on_connected(nullptr, reason); });
     return;
+  }
+  if (!source_ip.empty()) {
+    sockaddr_storage source{};
+    socklen_t source_length = 0;
+    if (!to_sockaddr(Address{source_ip, 0}, &source, &source_length) ||
+        ::bind(fd, reinterpret_cast<sockaddr*>(&source), source_length) != 0) {
+      const std::string reason = "cannot bind " + source_ip + ": " + std::strerror(errno);
+      ::close(fd);
+      defer([on_connected, reason] { on_connected(nullptr, reason); });
+      return;
+    }
   }
   if (::connect(fd, reinterpret_cast<sockaddr*>(&storage), length) != 0 && errno != EINPROGRESS) {
     const std::string reason = std::strerror(errno);

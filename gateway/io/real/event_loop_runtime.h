@@ -42,6 +42,16 @@ class EventLoopRuntime : public Runtime {
   // Runs fn on the loop when the process receives `signal_number` (SIGTERM drains `serve`).
   void on_signal(int signal_number, std::function<void()> fn);
 
+  // connect() from a chosen local address (the loopback address of a scenario node in
+  // `gatesim conform --real`); "" lets the kernel choose.
+  void connect_from(const std::string& source_ip, const Address& address, Duration timeout, ConnectHandler on_connected);
+  // Every connection reports here (accepted, connected, failed, closed), as the simulator's do.
+  void set_connection_observer(std::function<void(const ConnectionEvent&)> observer) { observer_ = std::move(observer); }
+  void report(const ConnectionEvent& event) const {
+    if (observer_) observer_(event);
+  }
+  bool observing() const { return static_cast<bool>(observer_); }  // skip building events nobody reads
+
   event_base* base() const { return base_; }
   std::uint64_t next_connection_id() { return ++connection_ids_; }
 
@@ -59,6 +69,7 @@ class EventLoopRuntime : public Runtime {
   std::vector<std::function<void()>> deferred_;
   event* deferred_event_ = nullptr;
   std::uint64_t connection_ids_ = 0;
+  std::function<void(const ConnectionEvent&)> observer_;
   struct Signal;
   std::vector<std::unique_ptr<Signal>> signals_;
 };

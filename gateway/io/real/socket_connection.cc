@@ -20,6 +20,8 @@ SocketConnection::SocketConnection(EventLoopRuntime& runtime, int fd, Address lo
 }
 
 SocketConnection::~SocketConnection() {
+  // Destroyed open (its owner went away, e.g. a gateway restart): closed now, as the simulator says.
+  if (!closed_ && runtime_.observing()) runtime_.report({ConnectionEvent::Kind::kClosed, id_, local_, peer_, "destroyed"});
   if (read_event_ != nullptr) event_free(read_event_);
   if (write_event_ != nullptr) event_free(write_event_);
   if (fd_ >= 0) ::close(fd_);
@@ -38,6 +40,7 @@ void SocketConnection::handle_read() {
       continue;
     }
     if (n == 0) {
+      peer_fin_ = true;
       input_ended_ = true;
       event_del(read_event_);
       if (write_shut_) return finish(CloseReason::kPeer);
@@ -133,6 +136,10 @@ void SocketConnection::reset() {
 void SocketConnection::finish(CloseReason reason) {
   if (closed_) return;
   closed_ = true;
+  if (runtime_.observing()) {
+    runtime_.report({ConnectionEvent::Kind::kClosed, id_, local_, peer_,
+                     std::string(to_string(reason)) + (peer_fin_ ? " after the peer's FIN" : "")});
+  }
   event_del(read_event_);
   event_del(write_event_);
   ::close(fd_);

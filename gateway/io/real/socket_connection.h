@@ -39,6 +39,7 @@ class SocketConnection : public Connection {
   std::uint64_t id_;
   Address local_, peer_;
   ConnectionCallbacks* callbacks_ = nullptr;
+  bool peer_fin_ = false;
   event* read_event_ = nullptr;
   event* write_event_ = nullptr;
   std::string out_;
