@@ -60,5 +60,10 @@ sed 's/requirement: FX-STRICT-421/requirement: FX-STRICT-42l/' "$fixture/scenari
 "$gatesim" conform --scenarios "$tmp/scenarios" --spec "$fixture/spec" >"$tmp/out" 2>&1
 check "a requirement id not in the spec: exit 2" 2 $?
 check "... named with its place" 1 "$(grep -c 'typo.yaml.*requirement "FX-STRICT-42l" is not in the spec' "$tmp/out")"
+# scenarios/README.md shows its complete example verbatim.
+shown=$(awk '/<!-- example: resilience\/backend-reset-annotated.yaml -->/ {grab = 1; next}
+             grab && /^```yaml/ {inside = 1; next} inside && /^```/ {exit} inside {print}' "$src/scenarios/README.md")
+check "scenarios/README.md shows backend-reset-annotated.yaml verbatim" \
+  "$(cat "$src/scenarios/resilience/backend-reset-annotated.yaml")" "$shown"
 echo "conform cli: $failures failures"
 [ "$failures" -eq 0 ]
