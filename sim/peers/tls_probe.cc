@@ -45,7 +45,12 @@ class TlsProbe::Session : public io::ConnectionCallbacks, public tls::TlsSession
   }
   void on_plaintext(std::string_view) override {}
   void on_tls_closed() override {}
-  void on_tls_error(const std::string& reason) override { fail(reason); }
+  void on_tls_error(const std::string& reason) override {
+    // As a TLS client does: the alert, then the connection closes (the server then logs it).
+    fail(reason);
+    flush();
+    if (!closed_) connection_->close();
+  }
   bool closed_ = false;
 
  private:
