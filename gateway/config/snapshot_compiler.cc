@@ -498,7 +498,9 @@ class SnapshotCompiler {
       for (const std::string& n : chain.server_names) used.insert(n);
     }
     for (const VirtualService* vs : virtual_services_) {
-      if (!binds(*vs, ref) || server_domains_for(*ref.server, ref.gateway->meta.namespace_name, *vs).empty()) continue;
+      if (!binds(*vs, ref)) continue;
+      const std::vector<std::string> domains = server_domains_for(*ref.server, ref.gateway->meta.namespace_name, *vs);
+      if (domains.empty()) continue;
       for (const L4Route& rule : vs->tls) {
         for (const L4MatchAttributes& m : rule.match) {
           const bool port_ok = !m.port || *m.port == 0 || *m.port == ref.server->port.number;
@@ -507,6 +509,11 @@ class SnapshotCompiler {
           bool duplicate = false;
           for (const LocatedString& sni : m.sni_hosts) {
             const std::string name = to_lower(sni.value);
+            // Only the SNI names this server carries (Istio intersects them with its hosts): a
+            // VirtualService routing two passthrough servers gives each its own names.
+            const bool mine = std::any_of(domains.begin(), domains.end(),
+                                          [&](const std::string& d) { return intersect_hosts(name, d).has_value(); });
+            if (!mine) continue;
             if (used.count(name) != 0) {
               diagnostics_.add(Code::kDuplicateSniRoute, sni.origin, resource_label("VirtualService", vs->meta),
                                "SNI \"" + name + "\" is already routed on port " +

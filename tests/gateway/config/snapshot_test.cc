@@ -570,3 +570,48 @@ spec: {ports: [{name: mysql, port: 3307}, {port: 3308, name: data}, {name: http-
   CHECK_FALSE(web->detect_protocol);
   CHECK(web->chains.at(0).kind == FilterChain::Kind::kHttp);
 }
+
+TEST_CASE("TLS passthrough: one VirtualService routing two servers gives each server its own SNI names (GW-GO tls routes)") {
+  const PipelineResult r = run_config_pipeline_on_text(R"(apiVersion: networking.istio.io/v1
+kind: Gateway
+metadata: {name: edge, namespace: default}
+spec:
+  servers:
+  - port: {number: 443, name: tls-db, protocol: TLS}
+    hosts: [db.example.com]
+    tls: {mode: PASSTHROUGH}
+  - port: {number: 443, name: tls-legacy, protocol: TLS}
+    hosts: ["*.legacy.example.com"]
+    tls: {mode: PASSTHROUGH}
+---
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: both, namespace: default}
+spec:
+  hosts: [db.example.com, "*.legacy.example.com"]
+  gateways: [edge]
+  tls:
+  - match: [{port: 443, sniHosts: [db.example.com]}]
+    route: [{destination: {host: db.internal, port: {number: 5432}}}]
+  - match: [{port: 443, sniHosts: ["*.legacy.example.com"]}]
+    route: [{destination: {host: legacy.internal, port: {number: 443}}}]
+---
+apiVersion: networking.istio.io/v1
+kind: ServiceEntry
+metadata: {name: db, namespace: default}
+spec:
+  hosts: [db.internal, legacy.internal]
+  ports: [{number: 5432, name: tls, protocol: TLS}, {number: 443, name: tls2, protocol: TLS}]
+  resolution: STATIC
+  endpoints: [{address: 10.0.0.1}]
+)", "two-passthrough.yaml");
+  for (const auto& d : r.diagnostics.items()) INFO(d.format());
+  CHECK(r.diagnostics.items().empty());  // no false "already routed" / "no tls route" warnings
+  const Listener* l = r.snapshot->find_listener(443);
+  REQUIRE(l != nullptr);
+  REQUIRE(l->chains.size() == 2);
+  CHECK(l->chains[0].server_names == std::vector<std::string>{"db.example.com"});
+  CHECK(l->chains[0].server.port.name == "tls-db");
+  CHECK(l->chains[1].server_names == std::vector<std::string>{"*.legacy.example.com"});
+  CHECK(l->chains[1].server.port.name == "tls-legacy");
+}
