@@ -37,6 +37,9 @@ int main(int argc, char** argv) {
   serve_cmd->add_option("--seed", serve.seed, "seed of the engine's random choices (0: from the OS)");
   serve_cmd->add_option("--inbound", serve.inbound,
                         "sidecar inbound listener HOST:PORT=LISTEN_PORT[/DETECTION_TIMEOUT] (repeatable)");
+  serve_cmd->add_option("--misdirected-requests", serve.misdirected_requests,
+                        "coalescing mode of Gateways without the gatesim.io/misdirected-requests annotation")
+      ->check(CLI::IsMember({"istio", "strict"}));
   serve_cmd->add_flag("--no-access-log", [&serve](std::int64_t) { serve.access_log = false; }, "do not print access logs");
 
   gatesim::cli::RunOptions run;

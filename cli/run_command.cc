@@ -18,7 +18,7 @@ int run_scenario_command(const RunOptions& options) {
   const std::string out = options.out_dir.empty() ? "runs/" + scenario.name + "-" + std::to_string(seed) : options.out_dir;
   if (options.real) {
     if (const std::string why = sim::real_ineligibility(scenario); !why.empty()) {
-      std::cerr << "gatesim run --real: " << options.scenario << " needs link emulation: " << why << "\n";
+      std::cerr << "gatesim run --real: " << options.scenario << " cannot run on loopback: " << why << "\n";
       return 2;
     }
   }

@@ -55,6 +55,7 @@ int run_serve(const ServeOptions& options) {
     }
     compile.inbound.push_back(*inbound);
   }
+  compile.strict_authority_by_default = options.misdirected_requests == "strict";
   const config::PipelineResult config = config::run_config_pipeline(options.config_paths, {}, compile);
   for (const config::Diagnostic& d : config.diagnostics.items()) {
     if (d.severity != config::Severity::kInfo) std::cerr << d.format() << "\n";

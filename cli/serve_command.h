@@ -17,6 +17,8 @@ struct ServeOptions {
   // Sidecar inbound listeners: "HOST:PORT=LISTEN_PORT[/DETECTION_TIMEOUT]", e.g.
   // "db.internal:3306=15006/100ms" (timeout default 0 = wait for the client forever).
   std::vector<std::string> inbound;
+  // Coalescing mode of Gateways without the gatesim.io/misdirected-requests annotation.
+  std::string misdirected_requests = "istio";
 };
 
 // Runs the gateway engine on real sockets until SIGTERM/SIGINT, then drains and exits 0.

@@ -68,7 +68,7 @@ std::string text_report(const Scorecard& card) {
   if (const Parity parity = card.parity(); parity.measured()) {
     std::snprintf(line, sizeof(line),
                   "\nsim/real parity: %zu of %zu expectations give the same verdict on loopback (%zu scenarios ran "
-                  "there, %zu need link emulation or failed to run)\n",
+                  "there, %zu cannot or failed to)\n",
                   parity.agree, parity.expectations, parity.scenarios_real, parity.scenarios_skipped);
     out += line;
     for (const Evidence& m : parity.mismatches) {

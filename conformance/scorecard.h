@@ -39,7 +39,7 @@ struct ProfileScore {
 // Sim/real parity (--real): each expectation's verdict on loopback beside the simulator's.
 struct Parity {
   std::size_t scenarios_real = 0;     // ran on loopback
-  std::size_t scenarios_skipped = 0;  // need link emulation, or the loopback run failed
+  std::size_t scenarios_skipped = 0;  // cannot run on loopback, or the loopback run failed
   std::size_t expectations = 0;       // decided both ways
   std::size_t agree = 0;
   std::vector<Evidence> mismatches;

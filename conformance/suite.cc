@@ -95,7 +95,7 @@ ScenarioRun run_one(const SuiteEntry& entry, bool real) {
   }
   if (!real) return run;
   if (const std::string why = sim::real_ineligibility(entry.scenario); !why.empty()) {
-    run.real_skipped = "needs link emulation: " + why;
+    run.real_skipped = "cannot run on loopback: " + why;
     return run;
   }
   config::Diagnostics real_diagnostics;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -25,5 +26,11 @@ std::string format_access_log(const AccessLogEntry& entry, std::string_view star
 
 // Envoy's default %START_TIME%: "2021-05-03T12:05:15.832Z" (UTC, milliseconds, truncated).
 std::string format_start_time(io::Duration since_unix_epoch);
+
+// The inverse of format_access_log, for lines another process printed (`gatesim conform
+// --real` reads its `gatesim serve`'s log): nullopt when the line is not one. What the line
+// does not carry (gRPC status, message counts, destination service; the duration below a
+// millisecond) is left at its default; request_protocol is http or tcp from the request line.
+std::optional<AccessLogEntry> parse_access_log(std::string_view line);
 
 }  // namespace gatesim::observability

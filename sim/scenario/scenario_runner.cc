@@ -12,6 +12,7 @@
 #include "gateway/config/config_pipeline.h"
 #include "sim/scenario/simulated_gateway.h"
 #include "sim/scenario/real_world.h"
+#include "sim/scenario/serve_process.h"
 #include "sim/scenario/trace_events.h"
 #include "sim/core/deterministic_tls_random.h"
 #include "sim/peers/tcp_peers.h"
@@ -72,9 +73,13 @@ namespace {
 
 // Everything that needs the simulated world; the world (and its capture files) is closed
 // when this returns.
+// Makes the scenario's gateway process: the engine in the simulator, or `gatesim serve`.
+using GatewayFactory =
+    std::function<std::unique_ptr<GatewayProcess>(engine::EngineOptions options, const std::string& gateway_yaml)>;
+
 template <class World>
 RunResult run_in(World& world, const Scenario& scenario, const std::string& out_dir, config::Diagnostics& diagnostics,
-                 bool pcap) {
+                 bool pcap, const GatewayFactory& make_gateway) {
   RunResult result;
 
   // {{ip:NODE}} in gateway configurations (initial and applied later) becomes NODE's address.
@@ -113,9 +118,9 @@ RunResult run_in(World& world, const Scenario& scenario, const std::string& out_
   };
   options.key_log = [&](const std::string& line) { result.key_log += line + "\n"; };
   options.listen_ip = world.listen_ip(scenario.gateway_node);
-  SimulatedGateway gateway(world.runtime(scenario.gateway_node), options);
+  const std::unique_ptr<GatewayProcess> gateway = make_gateway(options, gateway_yaml);
   std::string problems;
-  if (!gateway.start(config.snapshot, &problems)) {
+  if (!gateway->start(config.snapshot, &problems)) {
     diagnostics.add(config::Code::kInvalidValue, scenario_origin(scenario, "gateway"), "Scenario",
                     "the gateway could not start: " + problems);
     return result;
@@ -227,11 +232,11 @@ RunResult run_in(World& world, const Scenario& scenario, const std::string& out_
       if (f.gateway) {
         e["target"] = "gateway";
         if (f.action == Action::kDrain) {
-          gateway.drain();
+          gateway->drain();
         } else if (f.action == Action::kRestart) {
           e["down_for_ns"] = ns(f.down_for);
           event(e);  // before the closes it causes
-          return gateway.restart(f.down_for, [&event](const std::string& why) {
+          return gateway->restart(f.down_for, [&event](const std::string& why) {
             event({{"type", "gateway_started"}, {"problems", why}});
           });
         } else {
@@ -240,7 +245,7 @@ RunResult run_in(World& world, const Scenario& scenario, const std::string& out_
           e["errors"] = next.diagnostics.count(config::Severity::kError);
           if (!next.diagnostics.has_errors()) {
             std::string why;
-            gateway.apply(next.snapshot, &why);
+            gateway->apply(next.snapshot, &why);
             e["problems"] = why;
           }
         }
@@ -274,7 +279,8 @@ RunResult run_in(World& world, const Scenario& scenario, const std::string& out_
     world.enable_pcap(out_dir);
   }
   world.run_until(scenario.duration);
-  if (const observability::IstioMetrics* metrics = gateway.metrics()) result.metrics = *metrics;
+  gateway->finish();
+  if (const observability::IstioMetrics* metrics = gateway->metrics()) result.metrics = *metrics;
   // What the teardown below closes is not part of the run.
   for (const std::string& node : scenario.nodes) world.observe_connections(node, nullptr);
   result.simulator_events = world.event_count();
@@ -319,7 +325,10 @@ RunResult simulate(const Scenario& scenario, std::uint64_t seed, const std::stri
   for (const std::string& n : scenario.nodes) world.add_node(n);
   for (const LinkSpec& l : scenario.links) world.add_link(l);
   world.finalize();
-  return run_in(world, scenario, out_dir, diagnostics, pcap);
+  return run_in(world, scenario, out_dir, diagnostics, pcap,
+                [&world, &scenario](engine::EngineOptions options, const std::string&) -> std::unique_ptr<GatewayProcess> {
+                  return std::make_unique<SimulatedGateway>(world.runtime(scenario.gateway_node), std::move(options));
+                });
 }
 
 }  // namespace
@@ -330,7 +339,9 @@ std::string real_ineligibility(const Scenario& scenario) {
     if (l.jitter.count() > 0) return "link " + l.a + "-" + l.b + " has jitter";
   }
   for (const ScenarioFault& f : scenario.faults) {
-    if (!f.gateway && f.backend.empty()) return "a fault on a link or node at " + std::to_string(f.at.count() / 1000000) + " ms";
+    const std::string at = std::to_string(f.at.count() / 1000000) + " ms";
+    if (!f.gateway && f.backend.empty()) return "a fault on a link or node at " + at;
+    if (f.gateway && f.action == ScenarioFault::Action::kApply) return "a live configuration apply at " + at + " (serve has no apply API)";
   }
   return "";
 }
@@ -338,7 +349,28 @@ std::string real_ineligibility(const Scenario& scenario) {
 RunResult run_scenario_real(const Scenario& scenario, std::uint64_t seed, config::Diagnostics& diagnostics) {
   RealWorld world(seed);
   for (const std::string& n : scenario.nodes) world.add_node(n);
-  return run_in(world, scenario, "", diagnostics, false);
+  std::vector<std::string> inbound;
+  for (const config::InboundService& in : scenario.inbound) {
+    inbound.push_back(in.host + ":" + std::to_string(in.port) + "=" + std::to_string(in.listen_port) + "/" +
+                      std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(in.detection_timeout).count()) +
+                      "ms");
+  }
+  return run_in(world, scenario, "", diagnostics, false,
+                [&](engine::EngineOptions options, const std::string& yaml) -> std::unique_ptr<GatewayProcess> {
+                  ServeProcess::Config config;
+                  config.executable = own_executable();
+                  config.config_yaml = yaml;
+                  // Relative certificate paths are relative to where the configuration was written.
+                  const bool inline_config = scenario.gateway_config_name.find('#') != std::string::npos;
+                  config.config_dir =
+                      std::filesystem::path(inline_config ? scenario.file : scenario.gateway_config_name).parent_path().string();
+                  config.listen_ip = world.listen_ip(scenario.gateway_node);
+                  config.seed = seed;
+                  config.strict_mode = scenario.strict_mode;
+                  config.inbound = inbound;
+                  return std::make_unique<ServeProcess>(world.runtime(scenario.gateway_node), std::move(options),
+                                                        std::move(config));
+                });
 }
 
 RunResult run_scenario(const Scenario& scenario, std::uint64_t seed, const std::string& out_dir,

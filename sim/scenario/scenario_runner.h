@@ -72,10 +72,12 @@ RunResult run_scenario(const Scenario& scenario, std::uint64_t seed, const std::
                        config::Diagnostics& diagnostics, bool pcap = false);
 
 // Why a scenario cannot run on this machine's loopback (`gatesim conform --real`): it needs
-// link emulation (loss, jitter, link or node faults). "" when it can.
+// link emulation (loss, jitter, link or node faults) or a live configuration apply (serve has
+// no API for it). "" when it can.
 std::string real_ineligibility(const Scenario& scenario);
-// The same clients, backends and gateway engine on real sockets and wall time (RealWorld):
-// link delays and rates are not applied, and the trace has no `connection` records.
+// The same clients and backends on real sockets and wall time (RealWorld) against a real
+// `gatesim serve` started for the run (ServeProcess; its access log is read back into the
+// trace when the run ends). Link delays and rates are not applied.
 RunResult run_scenario_real(const Scenario& scenario, std::uint64_t seed, config::Diagnostics& diagnostics);
 
 std::string summary_json(const Scenario& scenario, std::uint64_t seed, const RunResult& result);

@@ -6,29 +6,30 @@
 
 #include "gateway/config/snapshot.h"
 #include "gateway/engine/engine.h"
+#include "sim/scenario/gateway_process.h"
 
 namespace gatesim::sim {
 
 // The gateway process on its node: the unchanged engine, plus what a process has that the
 // engine does not: the configuration last applied (a restarted process comes back with it)
 // and a life that a `restart` fault ends and begins again.
-class SimulatedGateway {
+class SimulatedGateway : public GatewayProcess {
  public:
   SimulatedGateway(io::Runtime& runtime, engine::EngineOptions options);
 
   // Starts the process with `snapshot`; false with the reasons when a listener or TLS
   // context could not be built.
-  bool start(std::shared_ptr<const config::Snapshot> snapshot, std::string* problems);
+  bool start(std::shared_ptr<const config::Snapshot> snapshot, std::string* problems) override;
   // Live reconfiguration; while the process is down, the configuration it comes back with.
-  bool apply(std::shared_ptr<const config::Snapshot> snapshot, std::string* problems);
-  void drain();
+  bool apply(std::shared_ptr<const config::Snapshot> snapshot, std::string* problems) override;
+  void drain() override;
   // The process exits now (every socket closes with it) and a new one starts with the last
   // applied configuration after `down_for`; `on_started` reports its problems ("" if none).
-  void restart(io::Duration down_for, std::function<void(const std::string& problems)> on_started);
+  void restart(io::Duration down_for, std::function<void(const std::string& problems)> on_started) override;
   void stop() { engine_.reset(); }
   // The running process's Istio metrics (a restart starts them from zero, as a real proxy's
   // counters do); nullptr while the process is down.
-  const observability::IstioMetrics* metrics() const { return engine_ ? &engine_->metrics() : nullptr; }
+  const observability::IstioMetrics* metrics() const override { return engine_ ? &engine_->metrics() : nullptr; }
 
  private:
   io::Runtime& runtime_;

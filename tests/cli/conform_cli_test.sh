@@ -46,7 +46,7 @@ sed 's/delay: 25ms}/delay: 25ms, loss: 0.01}/' "$fixture/scenarios/coalescing/mi
   | sed "s|\.\./\.\./\.\./\.\./\.\./examples|$src/examples|g" >"$tmp/lossy.yaml"
 "$gatesim" run --real "$tmp/lossy.yaml" >"$tmp/out" 2>&1
 check "run --real refuses a scenario that needs link emulation: exit 2" 2 $?
-check "... and says why" 1 "$(grep -c 'needs link emulation: link client-gateway loses packets' "$tmp/out")"
+check "... and says why" 1 "$(grep -c 'cannot run on loopback: link client-gateway loses packets' "$tmp/out")"
 conform --profile nope >"$tmp/out" 2>&1
 check "unknown profile: exit 2" 2 $?
 check "... says which exist" 1 "$(grep -c 'no such profile (gateway-tls)' "$tmp/out")"

@@ -134,3 +134,42 @@ TEST_CASE("access log: START_TIME as Envoy prints it, UTC with truncated millise
   CHECK(format_start_time(std::chrono::seconds(951868799) + 999ms + 999us) == "2000-02-29T23:59:59.999Z");
   CHECK(format_start_time(std::chrono::hours(25) + 2500ms) == "1970-01-02T01:00:02.500Z");
 }
+
+TEST_CASE("access log: a printed line parses back to what was logged (gatesim conform --real reads serve's)",
+          "[observability][access-log]") {
+  const AccessLogEntry e = http_entry();
+  const auto parsed = observability::parse_access_log(format_access_log(e, "2024-03-01T12:00:00.123Z"));
+  REQUIRE(parsed.has_value());
+  CHECK(parsed->method == e.method);
+  CHECK(parsed->path == e.path);
+  CHECK(parsed->protocol == e.protocol);
+  CHECK(parsed->response_code == 200);
+  CHECK(parsed->response_flags == "-");
+  CHECK(parsed->details == "via_upstream");
+  CHECK(parsed->upstream_host == e.upstream_host);
+  CHECK(parsed->upstream_cluster == e.upstream_cluster);
+  CHECK(parsed->authority == e.authority);
+  CHECK(parsed->requested_server_name == "-");
+  CHECK(parsed->bytes_sent == 123);
+  CHECK(parsed->duration == 7ms);  // whole milliseconds survive
+  CHECK(parsed->upstream_service_time_ms == 5);
+  CHECK(parsed->user_agent == e.user_agent);
+  CHECK(parsed->request_id == e.request_id);
+  CHECK(parsed->route_name == "web.all");
+  CHECK(parsed->downstream_remote == e.downstream_remote);
+  CHECK(parsed->request_protocol == observability::RequestProtocol::kHttp);
+  AccessLogEntry tcp;
+  tcp.protocol = "-";
+  tcp.upstream_host = "10.0.2.2:7000";
+  tcp.upstream_cluster = "outbound|5432||db.internal";
+  tcp.requested_server_name = "db.example.com";
+  tcp.bytes_received = 517;
+  const auto parsed_tcp = observability::parse_access_log(format_access_log(tcp, "2024-03-01T12:00:00.123Z"));
+  REQUIRE(parsed_tcp.has_value());
+  CHECK(parsed_tcp->request_protocol == observability::RequestProtocol::kTcp);
+  CHECK(parsed_tcp->requested_server_name == "db.example.com");
+  CHECK(parsed_tcp->bytes_received == 517);
+  for (const char* junk : {"", "listening on 127.0.0.1:80", "[x] \"GET / HTTP/1.1\" 200", "[x] \"GET /\" 2x0 - - - \"-\" 0 0 0 - \"-\" \"-\" \"-\" \"-\" \"-\" - - - - - -"}) {
+    CHECK_FALSE(observability::parse_access_log(junk).has_value());
+  }
+}
