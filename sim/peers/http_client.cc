@@ -172,6 +172,18 @@ class HttpClient::Connection : public io::ConnectionCallbacks,
   }
   void on_closed(io::Connection&, io::CloseReason reason) override {
     closed_ = true;
+    // Closed during the handshake (a gateway with no filter chain for this SNI does that):
+    // the requests waiting for this connection fail with it, rather than reconnecting forever.
+    if (tls_ && !tls_->established() && connect_error_.empty()) {
+      connect_error_ = "tls: closed by the server before the handshake completed";
+      TlsOutcome t;
+      t.client = client_.name_;
+      t.connection = number_;
+      t.sni = host_;
+      t.error = "closed by the server before the handshake completed";
+      t.at = client_.runtime_.now();
+      if (client_.on_tls) client_.on_tls(t);
+    }
     fail_all("connection " + std::string(io::to_string(reason)));
     client_.connection_closed(this);
   }

@@ -420,7 +420,7 @@ TEST_CASE("scenario: TLS probes see the certificate each SNI selects, or a close
   const sim::RunResult r = run_loaded(scenario, 1);
   std::map<std::string, const sim::TlsOutcome*> probe;
   for (const auto& t : r.tls) probe[t.client] = &t;
-  REQUIRE(probe.size() == 4);
+  REQUIRE(probe.size() == 5);  // four probes and the `lost` browser's last handshake
   CHECK(probe["shop"]->certificate_subject == "*.example.com");
   CHECK(probe["shop"]->alpn == "h2");
   CHECK(probe["partners"]->certificate_subject == "partners.example.com");  // exact beats wildcard
@@ -429,7 +429,16 @@ TEST_CASE("scenario: TLS probes see the certificate each SNI selects, or a close
   CHECK_FALSE(probe["no-sni"]->error.empty());
   int not_found = 0;
   for (const auto& e : r.access_log) not_found += e.details == "filter_chain_not_found" ? 1 : 0;
-  CHECK(not_found == 2);
+  CHECK(not_found == 4);
+  // The browser for the unknown name: one error outcome per request, no reconnect storm.
+  int lost = 0;
+  for (const auto& o : r.requests) {
+    if (o.client != "lost") continue;
+    ++lost;
+    CHECK(o.status == 0);
+    CHECK(o.error == "tls: closed by the server before the handshake completed");
+  }
+  CHECK(lost == 2);
 }
 
 TEST_CASE("scenario: jitter spreads latencies, reproducibly from the seed", "[sim][scenario]") {
