@@ -3,10 +3,6 @@
 namespace gatesim::conformance {
 namespace {
 
-std::string cell(const LevelTally& t) {
-  return t.total() == 0 ? "-" : std::to_string(t.passed) + "/" + std::to_string(t.total());
-}
-
 // Markdown table cells: pipes and newlines would break the row.
 std::string md(const std::string& text) {
   std::string out;
@@ -29,8 +25,8 @@ std::string markdown_report(const Scorecard& card) {
       failed += t.failed;
       untested += t.untested;
     }
-    out += "| " + p.profile->name + " | " + cell(p.levels.at(Level::kMust)) + " | " +
-           cell(p.levels.at(Level::kShould)) + " | " + cell(p.levels.at(Level::kMay)) + " | " +
+    out += "| " + p.profile->name + " | " + tally_cell(p.levels.at(Level::kMust)) + " | " +
+           tally_cell(p.levels.at(Level::kShould)) + " | " + tally_cell(p.levels.at(Level::kMay)) + " | " +
            std::to_string(failed) + " | " + std::to_string(untested) + " |\n";
   }
   for (const ProfileScore& p : card.profiles) {
@@ -58,8 +54,8 @@ std::string html_report(const Scorecard& card) {
       "padding:2px 6px;vertical-align:top}.failed{background:#fdd}.untested{background:#ffd}</style></head><body>\n"
       "<h1>gatesim conformance scorecard</h1>\n<table><tr><th>profile</th><th>MUST</th><th>SHOULD</th><th>MAY</th></tr>\n";
   for (const ProfileScore& p : card.profiles) {
-    out += "<tr><td>" + escape_markup(p.profile->name) + "</td><td>" + cell(p.levels.at(Level::kMust)) + "</td><td>" +
-           cell(p.levels.at(Level::kShould)) + "</td><td>" + cell(p.levels.at(Level::kMay)) + "</td></tr>\n";
+    out += "<tr><td>" + escape_markup(p.profile->name) + "</td><td>" + tally_cell(p.levels.at(Level::kMust)) + "</td><td>" +
+           tally_cell(p.levels.at(Level::kShould)) + "</td><td>" + tally_cell(p.levels.at(Level::kMay)) + "</td></tr>\n";
   }
   out += "</table>\n";
   for (const ProfileScore& p : card.profiles) {

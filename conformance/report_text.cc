@@ -18,13 +18,9 @@ std::string escape_markup(const std::string& text) {
   return out;
 }
 
-namespace {
-
-std::string tally_text(const LevelTally& t) {
+std::string tally_cell(const LevelTally& t) {
   return t.total() == 0 ? "-" : std::to_string(t.passed) + "/" + std::to_string(t.total());
 }
-
-}  // namespace
 
 std::string text_report(const Scorecard& card) {
   std::string out;
@@ -38,7 +34,7 @@ std::string text_report(const Scorecard& card) {
     const LevelTally& s = p.levels.at(Level::kShould);
     const LevelTally& y = p.levels.at(Level::kMay);
     std::snprintf(line, sizeof(line), "%-14s %10s %10s %10s %9zu %7zu\n", p.profile->name.c_str(),
-                  tally_text(m).c_str(), tally_text(s).c_str(), tally_text(y).c_str(),
+                  tally_cell(m).c_str(), tally_cell(s).c_str(), tally_cell(y).c_str(),
                   m.untested + s.untested + y.untested, m.failed + s.failed + y.failed);
     out += line;
     for (auto [total, part] : {std::pair{&must, &m}, std::pair{&should, &s}, std::pair{&may, &y}}) {
@@ -47,8 +43,8 @@ std::string text_report(const Scorecard& card) {
       total->untested += part->untested;
     }
   }
-  std::snprintf(line, sizeof(line), "%-14s %10s %10s %10s %9zu %7zu\n", "all", tally_text(must).c_str(),
-                tally_text(should).c_str(), tally_text(may).c_str(), must.untested + should.untested + may.untested,
+  std::snprintf(line, sizeof(line), "%-14s %10s %10s %10s %9zu %7zu\n", "all", tally_cell(must).c_str(),
+                tally_cell(should).c_str(), tally_cell(may).c_str(), must.untested + should.untested + may.untested,
                 must.failed + should.failed + may.failed);
   out += line;
   for (const ProfileScore& p : card.profiles) {

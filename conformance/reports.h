@@ -23,6 +23,9 @@ std::string html_report(const Scorecard& card);
 // are the requirements' gateway_api ShortNames (their ids when none).
 std::string gateway_api_report(const Scorecard& card, const std::string& date);
 
+// "passed/total" of one level, "-" when the level has no requirement.
+std::string tally_cell(const LevelTally& tally);
+
 // XML/HTML text escaping.
 std::string escape_markup(const std::string& text);
 

@@ -239,10 +239,7 @@ void ActiveStream::mirror_if_complete() {
     if (engine.runtime().rng().below(1000000) >= static_cast<std::uint64_t>(m.percentage * 10000)) continue;
     http::RequestHead shadow = request_;
     // Envoy appends "-shadow" to the host, before any port.
-    const std::size_t colon = shadow.authority.rfind(':');
-    const bool has_port = colon != std::string::npos && shadow.authority.back() != ']';
-    shadow.authority = has_port ? shadow.authority.substr(0, colon) + "-shadow" + shadow.authority.substr(colon)
-                                : shadow.authority + "-shadow";
+    shadow.authority.insert(http::authority_host_end(shadow.authority), "-shadow");
     engine.start_mirror(m.target.cluster, std::move(shadow), request_body_, request_trailers_,
                         hcm_.downstream().connection().peer().ip, route_->timeout);
   }

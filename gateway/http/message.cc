@@ -37,6 +37,12 @@ std::string_view to_string(CodecError error) {
   return "malformed";
 }
 
+std::size_t authority_host_end(std::string_view authority) {
+  const std::size_t colon = authority.rfind(':');
+  if (colon == std::string_view::npos || (!authority.empty() && authority.back() == ']')) return authority.size();
+  return colon;
+}
+
 const std::string* find_header(const HeaderList& headers, std::string_view name) {
   for (const HeaderField& h : headers) {
     if (h.name == name) return &h.value;

@@ -25,6 +25,10 @@ const std::string* find_header(const HeaderList& headers, std::string_view lower
 void set_header(HeaderList& headers, std::string_view lowercase_name, std::string value);  // replaces all
 void remove_header(HeaderList& headers, std::string_view lowercase_name);
 
+// Where an :authority's host ends: the position of the ':' before its port, or the size when
+// it has no port ("shop.example.com:8443" -> 16; "[::1]" -> 5; "[::1]:443" -> 5).
+std::size_t authority_host_end(std::string_view authority);
+
 struct RequestHead {
   Version version = Version::kHttp11;
   std::string method;

@@ -42,13 +42,6 @@ std::optional<std::string> query_value(const std::string& path, const std::strin
   return std::nullopt;
 }
 
-// "shop.example.com:8443" -> "shop.example.com"; "[::1]:443" -> "[::1]".
-std::string authority_host(const std::string& authority) {
-  const std::size_t colon = authority.rfind(':');
-  if (colon == std::string::npos || (!authority.empty() && authority.back() == ']')) return authority;
-  return authority.substr(0, colon);
-}
-
 }  // namespace
 
 HostLease::HostLease(std::shared_ptr<UpstreamHost> host) : host_(std::move(host)) {
@@ -206,7 +199,8 @@ std::unique_ptr<UpstreamRequest> UpstreamCluster::start(UpstreamHost& host, cons
   if (settings_.tls) {
     context = tls_context(version);
     // Istio's auto SNI: the request's host when the rule names no sni.
-    sni = settings_.tls->sni.empty() ? authority_host(head.authority) : settings_.tls->sni;
+    sni = settings_.tls->sni.empty() ? head.authority.substr(0, http::authority_host_end(head.authority))
+                                     : settings_.tls->sni;
   }
   auto& pool = host.pools[{version, sni}];
   if (pool == nullptr) {

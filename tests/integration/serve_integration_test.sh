@@ -5,36 +5,7 @@
 set -u
 gatesim=$1
 src=$(cd "$2" && pwd)
-certs=$src/examples/istio/certs
-here=$src/tests/integration
-tmp=$(mktemp -d)
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null; done
-  wait 2>/dev/null
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-failures=0
-checks=0
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
-check() {  # description expected actual
-  checks=$((checks + 1))
-  if [ "$2" != "$3" ]; then fail "$1: expected [$2], got [$3]"; fi
-}
-check_contains() {  # description needle haystack
-  checks=$((checks + 1))
-  case "$3" in *"$2"*) ;; *) fail "$1: [$2] not in: $(printf '%s' "$3" | head -c 600)" ;; esac
-}
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-wait_port() {
-  for _ in $(seq 1 100); do
-    if python3 -c "import socket,sys; socket.create_connection(('127.0.0.1',$1),0.2)" 2>/dev/null; then return 0; fi
-    sleep 0.05
-  done
-  fail "port $1 never opened"
-  return 1
-}
+source "$src/tests/integration/lib.sh"  # tmp dir, pids, check helpers, free_port, wait_port
 
 HTTP=$(free_port); HTTPS=$(free_port); MTLS=$(free_port); PASS=$(free_port); TCP=$(free_port); ADMIN=$(free_port)
 AUTO=$(free_port)
@@ -427,5 +398,4 @@ check "access log: one line per request and TCP connection" "7" "$(wc -l <"$tmp/
 kill -TERM "$m_serve"
 wait "$m_serve"
 
-echo "serve integration: $((checks - failures)) passed, $failures failed"
-[ "$failures" -eq 0 ]
+summary "serve integration"

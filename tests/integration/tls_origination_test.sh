@@ -7,29 +7,7 @@
 set -u
 gatesim=$1
 src=$(cd "$2" && pwd)
-certs=$src/examples/istio/certs
-tmp=$(mktemp -d)
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null; done
-  wait 2>/dev/null
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-failures=0
-checks=0
-check() {  # description expected actual
-  checks=$((checks + 1))
-  if [ "$2" != "$3" ]; then echo "FAIL: $1: expected [$2], got [$3]"; failures=$((failures + 1)); fi
-}
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-wait_port() {
-  for _ in $(seq 1 100); do
-    python3 -c "import socket; socket.create_connection(('127.0.0.1',$1),0.2)" 2>/dev/null && return 0
-    sleep 0.05
-  done
-  echo "FAIL: port $1 never opened"; failures=$((failures + 1))
-}
+source "$src/tests/integration/lib.sh"  # tmp dir, pids, check helpers, free_port, wait_port
 
 HTTP=$(free_port); PLAIN_TLS=$(free_port); MUTUAL_TLS=$(free_port)
 openssl s_server -quiet -www -accept "$PLAIN_TLS" -cert "$certs/db-example-com.pem" -key "$certs/db-example-com-key.pem" \
@@ -114,5 +92,4 @@ check "SIMPLE against a server that requires a client certificate: 503" 503 "$(s
 check "a CA that did not sign the server's certificate: 503" 503 "$(status untrusted.example.com)"
 check "... flagged UF,URX" UF,URX "$(flags_of untrusted.example.com)"
 
-echo "$checks checks, $failures failures"
-[ "$failures" -eq 0 ]
+summary "TLS origination"
