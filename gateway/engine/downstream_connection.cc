@@ -126,6 +126,9 @@ void DownstreamConnection::choose_chain(const std::string& sni) {
   tls_ = tls::TlsSession::server(*tls_context_, *this);
   std::string hello;
   hello.swap(inspected_);
+  // The server's first flight (key share, signature) is made from this ClientHello: the
+  // handshake's cost falls here, before the flight leaves.
+  engine_.runtime().charge(tls_context_->handshake_work());
   engine_.runtime().charge(io::Work::kTlsBytes, hello.size());
   tls_->receive(hello);
   flush_tls();
@@ -150,7 +153,6 @@ void DownstreamConnection::detected(bool http) {
 
 void DownstreamConnection::on_handshake_complete() {
   ++engine_.mutable_stats().tls_handshakes;
-  engine_.runtime().charge(io::Work::kTlsHandshake);
   start_application();
 }
 

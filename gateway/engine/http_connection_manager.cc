@@ -38,6 +38,9 @@ void HttpConnectionManager::on_bytes(std::string_view bytes) {
   } else {
     codec_->receive(bytes);
   }
+  const std::uint64_t frames = codec_->extra_frames_received();
+  if (frames > frames_charged_) engine_.runtime().charge(io::Work::kHttp2Frame, frames - frames_charged_);
+  frames_charged_ = frames;
   flush();
 }
 

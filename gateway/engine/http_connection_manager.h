@@ -56,6 +56,7 @@ class HttpConnectionManager : public upstream::ByteStreamEvents, public http::Se
   DownstreamConnection& downstream_;
   const config::FilterChain& chain_;
   std::unique_ptr<http::ServerCodec> codec_;
+  std::uint64_t frames_charged_ = 0;
   std::string preface_;  // plaintext bytes held while deciding between h2c and HTTP/1
   std::map<http::StreamId, std::unique_ptr<ActiveStream>> streams_;
   bool input_ended_ = false;

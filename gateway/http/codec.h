@@ -67,6 +67,8 @@ class ServerCodec {
   // HTTP/1.1 resumes reading when it was paused).
   virtual void consume(StreamId id, std::size_t bytes) = 0;
   virtual std::size_t open_streams() const = 0;
+  // HTTP/2 frames received other than HEADERS so far (the CPU model's per-frame work).
+  virtual std::uint64_t extra_frames_received() const { return 0; }
 };
 
 class ClientCodecCallbacks {

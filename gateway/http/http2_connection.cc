@@ -333,6 +333,7 @@ void Http2Connection::header(const nghttp2_frame& frame, std::string_view name, 
 void Http2Connection::frame_received(const nghttp2_frame& frame) {
   const StreamId id = frame.hd.stream_id;
   const bool end_stream = (frame.hd.flags & NGHTTP2_FLAG_END_STREAM) != 0;
+  if (frame.hd.type != NGHTTP2_HEADERS) ++extra_frames_received_;
   switch (frame.hd.type) {
     case NGHTTP2_HEADERS: {
       Stream* stream = find(id);

@@ -92,6 +92,7 @@ class Http2Connection {
   bool final_head_submitted(StreamId id) const;
 
   std::size_t stream_count() const { return streams_.size(); }
+  std::uint64_t extra_frames_received() const { return extra_frames_received_; }
   std::size_t delivered_streams() const;  // head delivered, not reset locally
   std::size_t active_streams() const;     // not reset locally
   std::size_t pending_send_bytes(StreamId id) const;
@@ -182,6 +183,7 @@ class Http2Connection {
   bool failed_ = false;
   bool goaway_submitted_ = false;
   bool goaway_received_ = false;
+  std::uint64_t extra_frames_received_ = 0;
 };
 
 }  // namespace gatesim::http

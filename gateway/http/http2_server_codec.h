@@ -46,6 +46,7 @@ class Http2ServerCodec final : public ServerCodec, private Http2ConnectionEvents
   bool wants_close() const override;
   void consume(StreamId id, std::size_t bytes) override;
   std::size_t open_streams() const override;
+  std::uint64_t extra_frames_received() const override { return connection_.extra_frames_received(); }
 
   // Not in ServerCodec: response bytes handed to send_response_data that the client's flow-control
   // window has not let out yet. A proxy should stop reading its upstream while this is large.

@@ -75,16 +75,23 @@ class Connection {
   virtual const Address& local() const = 0;
 };
 
-// A unit of engine work charged to the worker's CPU (DESIGN.md, "Many-core model").
+// A unit of engine work charged to the worker's CPU (DESIGN.md, "Many-core model"). The
+// simulator prices each one from a cost profile (sim/cpu/cost_profile.h); `gatesim calibrate`
+// measures the prices on real cores. A unit's price covers everything the engine does for it,
+// system calls included, so the list stays short: whole requests, not functions.
 enum class Work {
-  kTlsHandshake,
-  kTlsBytes,  // amount = bytes through TLS
-  kHttp1Request,
-  kHttp2Frame,
-  kHttp2Stream,
-  kUpstreamConnect,
-  kTcpBytes,  // amount = bytes proxied
+  kTlsHandshakeEcdsa,    // a server handshake signed with an ECDSA key (charged on the ClientHello)
+  kTlsHandshakeRsa,      // ... with an RSA key
+  kTlsHandshakeEd25519,  // ... with an EdDSA key
+  kTlsBytes,             // amount = bytes through TLS, either direction
+  kHttp1Request,         // a whole HTTP/1.1 request: parse, route, upstream, response, log
+  kHttp2Frame,           // amount = HTTP/2 frames received beyond a stream's HEADERS
+  kHttp2Stream,          // a whole HTTP/2 stream, as kHttp1Request
+  kUpstreamConnect,      // a new upstream TCP connection
+  kTcpBytes,             // amount = bytes proxied by the TCP proxy
 };
+inline constexpr int kWorkKinds = 9;
+std::string_view to_string(Work work);  // the cost profile's key, e.g. "tls_handshake_ecdsa"
 
 class Listener {
  public:

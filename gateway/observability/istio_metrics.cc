@@ -239,4 +239,18 @@ const IstioMetrics::Histogram* IstioMetrics::histogram(std::string_view family, 
   return it == histograms_[static_cast<std::size_t>(f)].end() ? nullptr : &it->second;
 }
 
+void IstioMetrics::merge_from(const IstioMetrics& other) {
+  for (std::size_t c = 0; c < counters_.size(); ++c) {
+    for (const auto& [labels, value] : other.counters_[c]) counters_[c][labels] += value;
+  }
+  for (std::size_t h = 0; h < histograms_.size(); ++h) {
+    for (const auto& [labels, theirs] : other.histograms_[h]) {
+      Histogram& ours = histograms_[h][labels];
+      for (std::size_t b = 0; b < ours.cumulative.size(); ++b) ours.cumulative[b] += theirs.cumulative[b];
+      ours.count += theirs.count;
+      ours.sum += theirs.sum;
+    }
+  }
+}
+
 }  // namespace gatesim::observability

@@ -90,6 +90,10 @@ class IstioMetrics {
   // sum, count}]}}.
   nlohmann::json to_json() const;
 
+  // Adds another registry's series to this one: the view of a gateway whose workers each keep
+  // their own registry (Envoy merges its workers' stats the same way, by sum).
+  void merge_from(const IstioMetrics& other);
+
   std::uint64_t counter(std::string_view family, const LabelValues& labels) const;  // 0 if absent
   const Histogram* histogram(std::string_view family, const LabelValues& labels) const;
 

@@ -141,6 +141,18 @@ void common_setup(SSL_CTX* ctx, ContextState* state) {
   SSL_CTX_set_keylog_callback(ctx, &key_log_callback);
 }
 
+io::Work handshake_work_of(SSL_CTX* ctx) {
+  const X509* certificate = SSL_CTX_get0_certificate(ctx);
+  const EVP_PKEY* key = certificate != nullptr ? X509_get0_pubkey(certificate) : nullptr;
+  switch (key != nullptr ? EVP_PKEY_get_base_id(key) : EVP_PKEY_EC) {
+    case EVP_PKEY_RSA:
+    case EVP_PKEY_RSA_PSS: return io::Work::kTlsHandshakeRsa;
+    case EVP_PKEY_ED25519:
+    case EVP_PKEY_ED448: return io::Work::kTlsHandshakeEd25519;
+    default: return io::Work::kTlsHandshakeEcdsa;
+  }
+}
+
 }  // namespace
 
 void SslCtxFree::operator()(SSL_CTX* ctx) const { SSL_CTX_free(ctx); }
@@ -163,6 +175,7 @@ std::shared_ptr<ServerTlsContext> ServerTlsContext::create(const config::ServerT
     return nullptr;
   }
   if (!load_chain_and_key(ctx, material.certificate_pem, material.private_key_pem, error)) return nullptr;
+  context->handshake_work_ = handshake_work_of(ctx);
   SSL_CTX_set_alpn_select_cb(ctx, &select_alpn, nullptr);
   const bool mutual = settings.mode == config::ServerTlsMode::kMutual;
   const bool optional = settings.mode == config::ServerTlsMode::kOptionalMutual;

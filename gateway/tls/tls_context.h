@@ -8,6 +8,7 @@
 
 #include "gateway/config/gateway.h"
 #include "gateway/config/snapshot.h"
+#include "gateway/io/runtime.h"
 
 typedef struct ssl_ctx_st SSL_CTX;
 
@@ -37,11 +38,14 @@ class ServerTlsContext {
                                                   const config::TlsMaterial& material, std::string* error);
   SSL_CTX* get() const { return ctx_.get(); }
   const config::ServerTlsSettings& settings() const { return settings_; }
+  // The handshake's unit of work, by the certificate's key type (RSA signs far slower).
+  io::Work handshake_work() const { return handshake_work_; }
   void set_key_log(KeyLogSink sink) { state_.key_log = std::move(sink); }
 
  private:
   SslCtxPtr ctx_;
   config::ServerTlsSettings settings_;
+  io::Work handshake_work_ = io::Work::kTlsHandshakeEcdsa;
   ContextState state_;
 };
 
