@@ -150,6 +150,23 @@ Scenario load_scenario(const std::string& path, config::Diagnostics& diagnostics
       if (auto t = in.duration("detection_timeout")) service.detection_timeout = *t;
       scenario.inbound.push_back(service);
     });
+    if (auto c = g->object("cpu")) {
+      GatewayCpu cpu;
+      cpu.workers = static_cast<int>(c->integer("workers", 1, 1024).value_or(1));
+      cpu.balance = c->enumeration<GatewayCpu::Balance>(
+                         "balance", {{"kernel-hash", GatewayCpu::Balance::kKernelHash}, {"exact", GatewayCpu::Balance::kExact}})
+                        .value_or(GatewayCpu::Balance::kKernelHash);
+      if (auto profile = c->located_string("cost_profile")) {
+        cpu.cost_profile = profile->value == "default" ? "default" : (base / profile->value).string();
+        cpu.cost_profile_origin = *profile;
+      }
+      if (auto sample = c->duration("sample")) {
+        if (sample->count() <= 0) context.report(Code::kInvalidValue, c->origin("sample"), "must be positive");
+        else cpu.sample = *sample;
+      }
+      c->finish();
+      scenario.cpu = cpu;
+    }
     g->finish();
   }
   // A DNS answer is a node (its address towards the gateway) or NODE/PEER: NODE's address on
@@ -392,6 +409,10 @@ Scenario load_scenario(const std::string& path, config::Diagnostics& diagnostics
   });
   root.finish();
   return scenario;
+}
+
+std::string_view to_string(GatewayCpu::Balance balance) {
+  return balance == GatewayCpu::Balance::kExact ? "exact" : "kernel-hash";
 }
 
 }  // namespace gatesim::sim

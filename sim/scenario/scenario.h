@@ -117,6 +117,18 @@ struct ScenarioFault {
 };
 std::string_view to_string(ScenarioFault::Action action);
 
+// The gateway's CPU (DESIGN.md, "Many-core model"; gateway.cpu in YAML). Without it the
+// gateway's CPU is infinitely fast and one worker does everything.
+struct GatewayCpu {
+  enum class Balance { kKernelHash, kExact };  // SO_REUSEPORT's 4-tuple hash, or fewest connections
+  int workers = 1;
+  Balance balance = Balance::kKernelHash;
+  std::string cost_profile = "default";  // "default" (shipped) or a profile file
+  config::LocatedString cost_profile_origin;  // where the scenario named it, for errors
+  io::Duration sample = std::chrono::milliseconds(100);  // cpu trace records every `sample`
+};
+std::string_view to_string(GatewayCpu::Balance balance);
+
 struct Scenario {
   std::string file;
   std::string name;
@@ -134,6 +146,7 @@ struct Scenario {
   std::vector<ScenarioTlsProbe> tls_probes;
   std::vector<ScenarioFault> faults;
   std::vector<config::InboundService> inbound;  // sidecar-style listeners on the gateway node
+  std::optional<GatewayCpu> cpu;
   // Conformance (scenarios/README.md): the default coalescing mode of Gateways without the
   // annotation, the requirement ids the scenario evidences, and its expectations.
   bool strict_mode = false;
