@@ -30,6 +30,17 @@ struct BackendRequest {
   io::TimePoint at{};
 };
 
+// One simulated gateway worker's CPU over the run (gateway.cpu; sim/cpu/).
+struct WorkerUsage {
+  int worker = 0;
+  std::uint64_t busy_ns = 0;        // CPU time charged
+  double utilisation = 0;           // busy_ns / the run's duration
+  std::uint64_t tasks = 0;          // input events, timers and accepts it processed
+  std::uint64_t connections = 0;    // downstream connections the balancer gave it
+  std::uint64_t max_queue = 0;      // most events waiting for it at once
+  std::uint64_t queue_wait_ns = 0;  // total time events waited for it
+};
+
 struct RunResult {
   bool ok = false;  // false: the scenario could not run (see diagnostics)
   std::vector<RequestOutcome> requests;
@@ -47,6 +58,7 @@ struct RunResult {
   // Istio's standard metrics of the gateway process alive at the end of the run (empty if it
   // is down then; a restart starts them from zero, as a real proxy's counters do).
   observability::IstioMetrics metrics;
+  std::vector<WorkerUsage> cpu;  // per worker; empty when the scenario has no gateway.cpu
 };
 
 // trace.jsonl holds one JSON object per line, in simulated-time order (`t_ns`), by `type`:
