@@ -5,6 +5,8 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/conform_command.h"
+#include "cli/merge_command.h"
+#include "cli/plan_command.h"
 #include "cli/run_command.h"
 #include "cli/serve_command.h"
 #include "cli/validate_command.h"
@@ -75,6 +77,35 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"misdirected-421"}))
       ->group("");
 
+  gatesim::cli::PlanOptions plan;
+  CLI::App* plan_cmd = app.add_subcommand(
+      "plan", "Capacity planning: sweep gateway cores x offered load in the simulator and find the load each core count sustains under an SLO");
+  plan_cmd->add_option("scenario", plan.scenario, "scenario YAML file with an open-loop load client")
+      ->required()
+      ->check(CLI::ExistingFile);
+  plan_cmd->add_option("--cores", plan.cores, "gateway worker counts, e.g. 1,2,4")->required();
+  plan_cmd->add_option("--rps", plan.rps, "offered requests per second: start:stop:step (1000:20000:1000) or a list (500,1000,2000)")
+      ->required();
+  plan_cmd->add_option("--slo", plan.slo, "objective a point must meet: pNN<DURATION and errors<N% terms joined by commas (default errors<1%)");
+  plan_cmd->add_option("--out", plan.out_dir, "write plan.csv, plan.json and plan.svg here (with --shard: the shard file)");
+  plan_cmd->add_option("--seed", plan.seed, "seed of every point (default: the scenario's)");
+  plan_cmd->add_option("--client", plan.client, "the open-loop load client to drive (default: all, sharing the rate as the scenario does)");
+  plan_cmd->add_option("-j,--jobs", plan.jobs, "points run at once, each in its own process (default: cores; 1 per rank under mpirun)")
+      ->check(CLI::Range(1, 256));
+  plan_cmd->add_option("--shard", plan.shard, "run only shard K of N (points i with i mod N = K) and write its shard file to --out");
+  plan_cmd->add_option("--format", plan.format, "standard output: table, csv or json")->check(CLI::IsMember({"table", "csv", "json"}));
+  plan_cmd->add_flag("--progress", plan.progress, "show the progress bar on stderr even when it is not a terminal");
+
+  gatesim::cli::MergeOptions merge;
+  CLI::App* merge_cmd =
+      app.add_subcommand("merge", "Merge the shard files of a `gatesim plan --shard` sweep into its plan.csv, plan.json and plan.svg");
+  merge_cmd->add_option("shards", merge.shard_files, "shard files (plan-shard-K-of-N.json), all N of them")
+      ->required()
+      ->check(CLI::ExistingFile);
+  merge_cmd->add_option("--out", merge.out_dir, "output folder")->required();
+  merge_cmd->add_option("--format", merge.format, "standard output: table, csv or json")
+      ->check(CLI::IsMember({"table", "csv", "json"}));
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -86,5 +117,7 @@ int main(int argc, char** argv) {
   if (serve_cmd->parsed()) return gatesim::cli::run_serve(serve);
   if (run_cmd->parsed()) return gatesim::cli::run_scenario_command(run);
   if (conform_cmd->parsed()) return gatesim::cli::run_conform(conform);
+  if (plan_cmd->parsed()) return gatesim::cli::run_plan(plan);
+  if (merge_cmd->parsed()) return gatesim::cli::run_merge(merge);
   return 2;
 }

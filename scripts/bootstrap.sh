@@ -25,6 +25,10 @@ packages=(
   protobuf-compiler protobuf-compiler-grpc               #   gRPC integration test (protoc, plugin)
   python3-h2                                             # HTTP/2 client coalescing two hosts on one connection
   time                                                   # /usr/bin/time for peak memory in bench/
+  openmpi-bin libopenmpi-dev                             # `mpirun -np N gatesim plan`: sweep points spread
+                                                         #   over ranks/hosts (MPI_Gatherv to rank 0); the
+                                                         #   plan code links MPI's C library, and its test
+                                                         #   runs mpirun, so CI needs both
 )
 
 # `--bench` adds the peers that bench/ compares gatesim with.
