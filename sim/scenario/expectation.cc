@@ -13,7 +13,7 @@ namespace {
 using nlohmann::json;
 
 const std::set<std::string> kTypes = {"response", "gateway", "backend", "tls", "tcp", "connection", "fault",
-                                      "gateway_started"};
+                                      "gateway_started", "cpu"};
 
 std::string number_text(double v) {
   if (std::fabs(v) < 9e15 && v == std::floor(v)) return std::to_string(static_cast<long long>(v));
