@@ -34,18 +34,6 @@ bool ends_with(const std::string& s, const std::string& suffix) {
   return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
-// Every scenario file under `dir`, in name order, named "family/name".
-std::vector<fs::path> scenario_files(const std::string& dir, std::string* error) {
-  std::vector<fs::path> files;
-  std::error_code ec;
-  for (fs::recursive_directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
-    if (it->is_regular_file() && it->path().extension() == ".yaml") files.push_back(it->path());
-  }
-  if (ec) *error = "cannot read " + dir + ": " + ec.message();
-  std::sort(files.begin(), files.end());
-  return files;
-}
-
 }  // namespace
 
 int run_conform(const ConformOptions& options) {
@@ -81,7 +69,8 @@ int run_conform(const ConformOptions& options) {
     }
   }
   std::string error;
-  const std::vector<fs::path> files = scenario_files(options.scenarios_dir, &error);
+  std::vector<fs::path> files;
+  for (const std::string& f : sim::find_scenario_files(options.scenarios_dir, &error)) files.push_back(f);
   if (!error.empty()) {
     std::cerr << "gatesim conform: " << error << "\n";
     return 2;

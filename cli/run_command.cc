@@ -47,6 +47,14 @@ int run_scenario_command(const RunOptions& options) {
                 static_cast<unsigned long long>(c.requests), static_cast<unsigned long long>(c.connections), c.p50_ms,
                 c.p90_ms, c.p99_ms, outcomes.c_str());
   }
+  if (!result.cpu.empty()) {
+    std::printf("%-16s %8s %9s %8s %6s %10s\n", "gateway worker", "cpu %", "busy ms", "tasks", "conns", "max queue");
+    for (const sim::WorkerUsage& w : result.cpu) {
+      std::printf("%-16d %8.1f %9.3f %8llu %6llu %10llu\n", w.worker, 100 * w.utilisation,
+                  static_cast<double>(w.busy_ns) / 1e6, static_cast<unsigned long long>(w.tasks),
+                  static_cast<unsigned long long>(w.connections), static_cast<unsigned long long>(w.max_queue));
+    }
+  }
   for (const sim::ScenarioTlsProbe& probe : scenario.tls_probes) {
     for (const sim::TlsOutcome& t : result.tls) {
       if (t.client != probe.name) continue;

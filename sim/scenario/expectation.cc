@@ -13,7 +13,7 @@ namespace {
 using nlohmann::json;
 
 const std::set<std::string> kTypes = {"response", "gateway", "backend", "tls", "tcp", "connection", "fault",
-                                      "gateway_started"};
+                                      "gateway_started", "cpu"};
 
 std::string number_text(double v) {
   if (std::fabs(v) < 9e15 && v == std::floor(v)) return std::to_string(static_cast<long long>(v));
@@ -193,6 +193,11 @@ std::vector<Expectation> parse_expectations(config::FieldReader& root) {
         x.type = type->value;
       }
       x.where = fields_of(*select, "where");
+      x.from = select->duration("from");
+      x.until = select->duration("until");
+      if (x.from && x.until && *x.until <= *x.from) {
+        select->context().report(config::Code::kInvalidValue, select->origin("until"), "must be after `from`");
+      }
       select->finish();
     }
     if (e.has("count")) {
@@ -242,11 +247,17 @@ std::vector<ExpectationVerdict> evaluate_expectations(const std::vector<Expectat
     v.id = x.id;
     std::vector<const json*> selected;
     for (const json& r : by_type[x.type]) {
+      const std::int64_t t = r.value("t_ns", std::int64_t{0});
+      if (x.from && t < x.from->count()) continue;
+      if (x.until && t >= x.until->count()) continue;
       if (matches(r, x.where)) selected.push_back(&r);
     }
     std::vector<std::string> expected;
     std::string failure;
-    const std::string what = std::to_string(selected.size()) + " " + x.type + " record(s) " + describe(x.where);
+    std::string when;
+    if (x.from) when += " from " + number_text(static_cast<double>(x.from->count()) / 1e6) + " ms";
+    if (x.until) when += " until " + number_text(static_cast<double>(x.until->count()) / 1e6) + " ms";
+    const std::string what = std::to_string(selected.size()) + " " + x.type + " record(s) " + describe(x.where) + when;
     if (x.count) {
       expected.push_back("count " + x.count->to_string());
       if (failure.empty() && !x.count->contains(static_cast<double>(selected.size()))) failure = what;

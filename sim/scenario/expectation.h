@@ -7,6 +7,7 @@
 
 #include "gateway/config/diagnostic.h"
 #include "gateway/config/field_reader.h"
+#include "gateway/io/runtime.h"
 
 namespace gatesim::sim {
 
@@ -27,6 +28,8 @@ struct Expectation {
   std::string description;
   std::string type;  // trace record type
   Fields where;
+  // Only records whose time (t_ns) is in [from, until): a phase of the run, e.g. after a restart.
+  std::optional<io::Duration> from, until;
   std::optional<Range> count;
   Fields all, any, none;
   std::vector<std::pair<std::string, double>> min, max;  // durations already in ns for *_ns fields

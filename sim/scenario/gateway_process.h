@@ -3,10 +3,14 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "gateway/config/snapshot.h"
 #include "gateway/io/runtime.h"
 #include "gateway/observability/istio_metrics.h"
+#include "sim/cpu/worker_usage.h"
 
 namespace gatesim::sim {
 
@@ -25,6 +29,10 @@ class GatewayProcess {
   // Ends the process and hands over what it logged (ServeProcess reads serve's log here).
   virtual void finish() {}
   virtual const observability::IstioMetrics* metrics() const { return nullptr; }
+  // The simulator's CPU model (gateway.cpu): per-worker usage so far (empty without it), and
+  // where its `cpu` trace records go.
+  virtual std::vector<WorkerUsage> cpu_usage() const { return {}; }
+  virtual void trace_cpu(std::function<void(nlohmann::json)> sink) { (void)sink; }
 };
 
 }  // namespace gatesim::sim

@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <cctype>
 #include "sim/scenario/scenario.h"
 
@@ -413,6 +414,22 @@ Scenario load_scenario(const std::string& path, config::Diagnostics& diagnostics
 
 std::string_view to_string(GatewayCpu::Balance balance) {
   return balance == GatewayCpu::Balance::kExact ? "exact" : "kernel-hash";
+}
+
+std::vector<std::string> find_scenario_files(const std::string& dir, std::string* error) {
+  namespace fs = std::filesystem;
+  std::vector<std::string> files;
+  std::error_code ec;
+  for (fs::recursive_directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    if (it->is_directory() && it->path().filename() == "costs") {
+      it.disable_recursion_pending();
+    } else if (it->is_regular_file() && it->path().extension() == ".yaml") {
+      files.push_back(it->path().string());
+    }
+  }
+  if (ec) *error = "cannot read " + dir + ": " + ec.message();
+  std::sort(files.begin(), files.end());
+  return files;
 }
 
 }  // namespace gatesim::sim

@@ -155,6 +155,10 @@ struct Scenario {
   std::vector<Expectation> expectations;
 };
 
+// Every scenario file under `dir` (*.yaml), in name order. Folders named `costs` hold the
+// cost profiles scenarios refer to (gateway.cpu.cost_profile) and are skipped.
+std::vector<std::string> find_scenario_files(const std::string& dir, std::string* error);
+
 // Reads a scenario; problems are diagnostics with file:line:col and field path.
 Scenario load_scenario(const std::string& path, config::Diagnostics& diagnostics);
 

@@ -1,6 +1,7 @@
 #include "sim/scenario/scenario_runner.h"
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -119,6 +120,7 @@ RunResult run_in(World& world, const Scenario& scenario, const std::string& out_
   options.key_log = [&](const std::string& line) { result.key_log += line + "\n"; };
   options.listen_ip = world.listen_ip(scenario.gateway_node);
   const std::unique_ptr<GatewayProcess> gateway = make_gateway(options, gateway_yaml);
+  gateway->trace_cpu(event);
   std::string problems;
   if (!gateway->start(config.snapshot, &problems)) {
     diagnostics.add(config::Code::kInvalidValue, scenario_origin(scenario, "gateway"), "Scenario",
@@ -281,6 +283,7 @@ RunResult run_in(World& world, const Scenario& scenario, const std::string& out_
   world.run_until(scenario.duration);
   gateway->finish();
   if (const observability::IstioMetrics* metrics = gateway->metrics()) result.metrics = *metrics;
+  result.cpu = gateway->cpu_usage();
   // What the teardown below closes is not part of the run.
   for (const std::string& node : scenario.nodes) world.observe_connections(node, nullptr);
   result.simulator_events = world.event_count();
@@ -325,9 +328,25 @@ RunResult simulate(const Scenario& scenario, std::uint64_t seed, const std::stri
   for (const std::string& n : scenario.nodes) world.add_node(n);
   for (const LinkSpec& l : scenario.links) world.add_link(l);
   world.finalize();
+  std::optional<SimulatedCpu::Options> cpu;
+  if (scenario.cpu) {
+    std::string why;
+    auto profile = load_cost_profile(scenario.cpu->cost_profile, &why);
+    if (!profile) {
+      const config::Origin where = scenario.cpu->cost_profile_origin.value.empty()
+                                               ? scenario_origin(scenario, "gateway.cpu")
+                                               : scenario.cpu->cost_profile_origin.origin;
+      diagnostics.add(config::Code::kInvalidValue, where, "Scenario", "gateway.cpu.cost_profile: " + why);
+      return {};
+    }
+    cpu = SimulatedCpu::Options{scenario.cpu->workers,
+                                scenario.cpu->balance == GatewayCpu::Balance::kExact ? ListenerHub::Balance::kExact
+                                                                                     : ListenerHub::Balance::kKernelHash,
+                                std::move(*profile), scenario.cpu->sample, seed};
+  }
   return run_in(world, scenario, out_dir, diagnostics, pcap,
-                [&world, &scenario](engine::EngineOptions options, const std::string&) -> std::unique_ptr<GatewayProcess> {
-                  return std::make_unique<SimulatedGateway>(world.runtime(scenario.gateway_node), std::move(options));
+                [&world, &scenario, &cpu](engine::EngineOptions options, const std::string&) -> std::unique_ptr<GatewayProcess> {
+                  return std::make_unique<SimulatedGateway>(world.runtime(scenario.gateway_node), std::move(options), cpu);
                 });
 }
 
@@ -410,6 +429,18 @@ std::string summary_json(const Scenario& scenario, std::uint64_t seed, const Run
     for (const auto& [code, count] : c.grpc_statuses) grpc[std::to_string(code)] = count;
     j["clients"].push_back({{"name", c.name}, {"requests", c.requests}, {"connections", c.connections},
                             {"statuses", statuses}, {"errors", c.errors}, {"grpc_statuses", grpc}, {"p50_ms", c.p50_ms}, {"p90_ms", c.p90_ms}, {"p99_ms", c.p99_ms}});
+  }
+  if (scenario.cpu) {
+    nlohmann::json& cpu = j["cpu"];
+    cpu["workers"] = scenario.cpu->workers;
+    cpu["balance"] = to_string(scenario.cpu->balance);
+    cpu["cost_profile"] = scenario.cpu->cost_profile;
+    for (const WorkerUsage& w : result.cpu) {
+      cpu["per_worker"].push_back({{"worker", w.worker}, {"busy_ns", w.busy_ns},
+                                   {"utilisation", std::round(w.utilisation * 1e4) / 1e4}, {"tasks", w.tasks},
+                                   {"connections", w.connections}, {"max_queue", w.max_queue},
+                                   {"queue_wait_ns", w.queue_wait_ns}});
+    }
   }
   j["metrics"] = result.metrics.to_json();
   return j.dump(2) + "\n";

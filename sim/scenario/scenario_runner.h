@@ -9,6 +9,7 @@
 #include "gateway/observability/istio_metrics.h"
 #include "sim/peers/http_client.h"
 #include "sim/peers/tcp_peers.h"
+#include "sim/cpu/worker_usage.h"
 #include "sim/scenario/scenario.h"
 
 namespace gatesim::sim {
@@ -28,17 +29,6 @@ struct BackendRequest {
   std::string backend;
   std::string method, authority, path, protocol;
   io::TimePoint at{};
-};
-
-// One simulated gateway worker's CPU over the run (gateway.cpu; sim/cpu/).
-struct WorkerUsage {
-  int worker = 0;
-  std::uint64_t busy_ns = 0;        // CPU time charged
-  double utilisation = 0;           // busy_ns / the run's duration
-  std::uint64_t tasks = 0;          // input events, timers and accepts it processed
-  std::uint64_t connections = 0;    // downstream connections the balancer gave it
-  std::uint64_t max_queue = 0;      // most events waiting for it at once
-  std::uint64_t queue_wait_ns = 0;  // total time events waited for it
 };
 
 struct RunResult {

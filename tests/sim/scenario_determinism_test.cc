@@ -15,11 +15,9 @@ using namespace gatesim;
 namespace {
 
 std::vector<std::filesystem::path> bundled_scenarios() {
+  std::string error;
   std::vector<std::filesystem::path> out;
-  for (const auto& entry : std::filesystem::recursive_directory_iterator(std::string(GATESIM_SOURCE_DIR) + "/scenarios")) {
-    if (entry.is_regular_file() && entry.path().extension() == ".yaml") out.push_back(entry.path());
-  }
-  std::sort(out.begin(), out.end());
+  for (const std::string& f : sim::find_scenario_files(std::string(GATESIM_SOURCE_DIR) + "/scenarios", &error)) out.push_back(f);
   return out;
 }
 
