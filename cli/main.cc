@@ -90,6 +90,8 @@ int main(int argc, char** argv) {
   plan_cmd->add_option("--out", plan.out_dir, "write plan.csv, plan.json and plan.svg here (with --shard: the shard file)");
   plan_cmd->add_option("--seed", plan.seed, "seed of every point (default: the scenario's)");
   plan_cmd->add_option("--client", plan.client, "the open-loop load client to drive (default: all, sharing the rate as the scenario does)");
+  plan_cmd->add_option("--warmup", plan.warmup,
+                       "leave the first DURATION of the load window out of every measurement (connection set-up; default 0s)");
   plan_cmd->add_option("-j,--jobs", plan.jobs, "points run at once, each in its own process (default: cores; 1 per rank under mpirun)")
       ->check(CLI::Range(1, 256));
   plan_cmd->add_option("--shard", plan.shard, "run only shard K of N (points i with i mod N = K) and write its shard file to --out");

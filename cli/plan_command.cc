@@ -7,6 +7,7 @@
 #include <map>
 #include <thread>
 
+#include "gateway/config/field_reader.h"
 #include "sim/plan/file_digest.h"
 #include "sim/plan/mpi_session.h"
 #include "sim/plan/number_format.h"
@@ -55,13 +56,16 @@ std::string prepare(const PlanOptions& options, bool under_mpi, PreparedSweep* o
     }
     return error;
   }
-  out->load = plan::select_swept_load(out->scenario, options.client, &error);
+  const auto warmup = config::parse_duration(options.warmup);
+  if (!warmup || warmup->count() < 0) return "--warmup \"" + options.warmup + "\": not a duration (200ms, 1s)";
+  out->load = plan::select_swept_load(out->scenario, options.client, *warmup, &error);
   if (!error.empty()) return error;
   out->sweep.scenario_sha256 = plan::file_sha256(options.scenario, &error);
   if (!error.empty()) return error;
   out->sweep.scenario_name = out->scenario.name;
   out->sweep.seed = options.seed.value_or(out->scenario.seed);
   out->sweep.client = options.client;
+  out->sweep.warmup_ns = warmup->count();
   return "";
 }
 

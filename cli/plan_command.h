@@ -18,6 +18,7 @@ struct PlanOptions {
   std::string out_dir;             // plan.csv, plan.json, plan.svg (or the shard file)
   std::optional<std::uint64_t> seed;  // default: the scenario's
   std::string client;              // default: every open-loop load client
+  std::string warmup = "0s";       // start of the load window left out of the measurements
   int jobs = 0;                    // 0: one per core (1 per rank under mpirun)
   std::string shard;               // K/N
   std::string format = "table";    // standard output: table, csv or json

@@ -136,6 +136,7 @@ class HttpClient::Connection : public io::ConnectionCallbacks,
     f.outcome.redirect_hop = p.hop;
     f.outcome.retry_after_421 = p.retry;
     f.outcome.start = client_.runtime_.now();
+    f.outcome.issued = p.issued;
     flush();
   }
 
@@ -435,6 +436,7 @@ void HttpClient::open_connection(const Pending& p) {
     o.path = p.path;
     o.authority = p.host;
     o.start = o.end = runtime_.now();
+    o.issued = p.issued;
     o.error = "dns: no address for " + p.host;
     waiting_.erase(std::remove_if(waiting_.begin(), waiting_.end(), [&](const Pending& w) { return w.id == p.id; }),
                    waiting_.end());
@@ -516,7 +518,7 @@ void HttpClient::time_out(std::uint64_t id) {
     o.method = waiting->method;
     o.path = waiting->path;
     o.authority = waiting->host;
-    o.start = waiting->issued;
+    o.start = o.issued = waiting->issued;
     waiting_.erase(waiting);
   } else {
     for (auto& c : connections_) {
@@ -555,7 +557,7 @@ void HttpClient::connection_closed(Connection* connection) {
       o.method = p.method;
       o.path = p.path;
       o.authority = p.host;
-      o.start = p.issued;
+      o.start = o.issued = p.issued;
       o.end = runtime_.now();
       o.error = connection->connect_error_;
       report(o, p.id);

@@ -61,6 +61,10 @@ struct RequestOutcome {
   int redirect_hop = 0;  // 0: scripted; n: the n-th redirect followed
   bool retry_after_421 = false;
   io::TimePoint start{}, end{};
+  // When the request arrived (its scripted time, a load generator's arrival), before any wait
+  // for a connection or a stream; `start` is when it went on the wire. Open-loop latency is
+  // counted from here (gatesim plan), so a client-side queue is not hidden.
+  io::TimePoint issued{};
   std::uint64_t body_bytes = 0;
   int grpc_status = -1;  // -1: not a gRPC call, or no status received
   std::string grpc_message;

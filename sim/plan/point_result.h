@@ -17,8 +17,8 @@ struct PointResult {
   int cores = 1;
   double offered_rps = 0;
   std::uint64_t requests = 0;  // outcomes of the swept clients' requests (answered or failed)
-  std::uint64_t ok = 0;        // 2xx responses
-  std::uint64_t answered = 0;  // requests with any HTTP response: the latency sample
+  std::uint64_t ok = 0;        // complete 2xx responses
+  std::uint64_t answered = 0;  // complete responses of any status: the latency sample
   std::int64_t window_ns = 0;  // the load window achieved_rps is counted over
   std::map<std::string, std::int64_t> latency_ns;  // "p50", "p90", "p99", SLO percentiles
   std::int64_t max_latency_ns = 0;

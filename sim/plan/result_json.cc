@@ -59,6 +59,7 @@ json sweep_to_json(const SweepDefinition& sweep) {
               {"scenario_sha256", sweep.scenario_sha256},
               {"seed", sweep.seed},
               {"client", sweep.client},
+              {"warmup_ns", sweep.warmup_ns},
               {"cores", sweep.cores},
               {"rps", sweep.rps},
               {"slo", sweep.slo.text()}};
@@ -81,6 +82,7 @@ bool sweep_from_json(const json& j, const std::string& where, SweepDefinition* s
   f.string_field("scenario_sha256", &sweep->scenario_sha256);
   f.unsigned_field("seed", &sweep->seed);
   f.string_field("client", &sweep->client);
+  f.integer_field("warmup_ns", &sweep->warmup_ns);
   std::string slo;
   f.string_field("slo", &slo);
   const json* cores = f.array_field("cores");

@@ -66,6 +66,7 @@ std::string sweep_difference(const SweepDefinition& a, const SweepDefinition& b)
   if (a.scenario_name != b.scenario_name) return "scenario name " + a.scenario_name + " vs " + b.scenario_name;
   if (a.seed != b.seed) return "seed " + std::to_string(a.seed) + " vs " + std::to_string(b.seed);
   if (a.client != b.client) return "client \"" + a.client + "\" vs \"" + b.client + "\"";
+  if (a.warmup_ns != b.warmup_ns) return "warmup " + std::to_string(a.warmup_ns) + "ns vs " + std::to_string(b.warmup_ns) + "ns";
   if (a.cores != b.cores) return "cores " + list_text(a.cores, integer) + " vs " + list_text(b.cores, integer);
   if (a.rps != b.rps) return "rps " + list_text(a.rps, number) + " vs " + list_text(b.rps, number);
   if (a.slo.text() != b.slo.text()) return "slo " + a.slo.text() + " vs " + b.slo.text();

@@ -18,6 +18,7 @@ struct SweepDefinition {
   std::string scenario_sha256;  // of the scenario file's bytes
   std::uint64_t seed = 1;
   std::string client;           // --client; "" sweeps every open-loop load client
+  std::int64_t warmup_ns = 0;   // --warmup: the start of the load window left out of every measurement
   std::vector<int> cores;
   std::vector<double> rps;
   Slo slo;

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "gateway/config/field_reader.h"
+
 namespace gatesim::plan {
 namespace {
 
@@ -9,7 +11,8 @@ bool open_loop(const sim::ScenarioClient& c) { return c.load && c.load->mode == 
 
 }  // namespace
 
-SweptLoad select_swept_load(const sim::Scenario& scenario, const std::string& client, std::string* error) {
+SweptLoad select_swept_load(const sim::Scenario& scenario, const std::string& client, io::Duration warmup,
+                            std::string* error) {
   error->clear();
   SweptLoad load;
   const std::string where = scenario.file + ": ";
@@ -58,6 +61,13 @@ SweptLoad select_swept_load(const sim::Scenario& scenario, const std::string& cl
   if (load.window_end <= load.window_start) {
     *error = where + "the load window of the swept client(s) ends before it starts (start at or after the " +
              "scenario's duration, or a zero duration): no rate could be offered";
+    return {};
+  }
+  load.measured_start = load.window_start + warmup;
+  if (load.measured_start >= load.window_end) {
+    *error = where + "--warmup " + config::format_duration(warmup) + " covers the whole load window (" +
+             config::format_duration(load.window_start) + " to " + config::format_duration(load.window_end) +
+             "): nothing would be measured";
     return {};
   }
   return load;

@@ -129,6 +129,11 @@ TEST_CASE("plan shards: shards that are not one whole sweep are refused precisel
   foreign = shards_of(other, 3);
   CHECK(merge_error({foreign[0], shards[1], shards[2]}) ==
         "shard1.json is from another sweep than shard0.json: slo p99<60ms vs p99<50ms");
+  other = small_sweep();
+  other.warmup_ns = 200000000;
+  foreign = shards_of(other, 3);
+  CHECK(merge_error({shards[0], foreign[1], shards[2]}) ==
+        "shard1.json is from another sweep than shard0.json: warmup 0ns vs 200000000ns");
   const auto halves = shards_of(small_sweep(), 2);
   CHECK(merge_error({shards[0], halves[1], shards[2]}) ==
         "shard1.json is shard 1/2 but shard0.json is shard 0/3: the sweep was split differently");

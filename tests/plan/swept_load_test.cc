@@ -38,7 +38,7 @@ sim::Scenario two_open_one_closed() {
 
 std::string selection_error(const sim::Scenario& s, const std::string& client) {
   std::string error;
-  const plan::SweptLoad load = plan::select_swept_load(s, client, &error);
+  const plan::SweptLoad load = plan::select_swept_load(s, client, std::chrono::milliseconds(0), &error);
   CHECK(load.clients.empty());
   return error;
 }
@@ -48,7 +48,7 @@ std::string selection_error(const sim::Scenario& s, const std::string& client) {
 TEST_CASE("plan load: every open-loop client keeps its share of the offered rate", "[plan]") {
   const sim::Scenario base = two_open_one_closed();
   std::string error;
-  const plan::SweptLoad load = plan::select_swept_load(base, "", &error);
+  const plan::SweptLoad load = plan::select_swept_load(base, "", std::chrono::milliseconds(200), &error);
   REQUIRE(error.empty());
   CHECK(load.names == std::vector<std::string>{"light", "heavy"});
   const sim::Scenario point = plan::scenario_for_point(base, load, 4, 2000);
@@ -60,8 +60,9 @@ TEST_CASE("plan load: every open-loop client keeps its share of the offered rate
   CHECK(point.cpu->balance == sim::GatewayCpu::Balance::kKernelHash);
   CHECK(load.window_start == std::chrono::milliseconds(100));
   CHECK(load.window_end == std::chrono::milliseconds(1100));
+  CHECK(load.measured_start == std::chrono::milliseconds(300));  // after the warm-up
 
-  const plan::SweptLoad one = plan::select_swept_load(base, "heavy", &error);
+  const plan::SweptLoad one = plan::select_swept_load(base, "heavy", std::chrono::milliseconds(0), &error);
   CHECK(one.names == std::vector<std::string>{"heavy"});
   const sim::Scenario only = plan::scenario_for_point(base, one, 2, 50);
   CHECK(only.clients[0].load->rate == 100);
@@ -84,4 +85,8 @@ TEST_CASE("plan load: clients plan cannot drive are precise errors", "[plan]") {
   CHECK(selection_error(s, "") ==
         "s.yaml: the load window of the swept client(s) ends before it starts (start at or after the scenario's "
         "duration, or a zero duration): no rate could be offered");
+  s = two_open_one_closed();
+  std::string error;
+  CHECK(plan::select_swept_load(s, "", std::chrono::seconds(1), &error).clients.empty());
+  CHECK(error == "s.yaml: --warmup 1s covers the whole load window (100ms to 1100ms): nothing would be measured");
 }
