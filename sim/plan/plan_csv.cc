@@ -20,9 +20,9 @@ std::string plan_csv(const PlanReport& report) {
            fixed(p.error_percent(), 4);
     for (const std::string& k : keys) {
       const auto it = p.latency_ns.find(k);
-      out += "," + (it == p.latency_ns.end() ? std::string() : milliseconds(it->second));
+      out += "," + (it == p.latency_ns.end() || !p.has_latency() ? std::string() : milliseconds(it->second));
     }
-    out += "," + milliseconds(p.max_latency_ns) + "," + (p.has_cpu ? fixed(p.utilisation_max, 4) : "") + "," +
+    out += "," + (p.has_latency() ? milliseconds(p.max_latency_ns) : "") + "," + (p.has_cpu ? fixed(p.utilisation_max, 4) : "") + "," +
            (p.has_cpu ? fixed(p.utilisation_mean, 4) : "") + "," + (report.slo_met[i] ? "true" : "false") + "\n";
   }
   return out;

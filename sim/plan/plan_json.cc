@@ -15,8 +15,9 @@ json utilisation(const PointResult& p) {
 
 json point_json(const PointResult& p, bool met) {
   json latency = json::object();
-  for (const auto& [key, ns] : p.latency_ns) latency[key] = static_cast<double>(ns) / 1e6;
-  latency["max"] = static_cast<double>(p.max_latency_ns) / 1e6;
+  const auto ms = [&p](std::int64_t ns) { return p.has_latency() ? json(static_cast<double>(ns) / 1e6) : json(nullptr); };
+  for (const auto& [key, ns] : p.latency_ns) latency[key] = ms(ns);
+  latency["max"] = ms(p.max_latency_ns);
   return json{{"cores", p.cores},
               {"offered_rps", p.offered_rps},
               {"achieved_rps", p.achieved_rps()},

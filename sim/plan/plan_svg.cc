@@ -77,7 +77,7 @@ std::string plan_svg(const PlanReport& report) {
   double largest_ms = static_cast<double>(slo_p99_ns) / 1e6;
   for (const PointResult& p : report.points) {
     const auto it = p.latency_ns.find("p99");
-    if (p.error.empty() && it != p.latency_ns.end()) largest_ms = std::max(largest_ms, static_cast<double>(it->second) / 1e6);
+    if (p.error.empty() && p.has_latency() && it != p.latency_ns.end()) largest_ms = std::max(largest_ms, static_cast<double>(it->second) / 1e6);
   }
   const Axis x = axis_for(sweep.rps.empty() ? 1 : sweep.rps.back());
   const Axis y = axis_for(largest_ms * 1.05);
@@ -128,7 +128,7 @@ std::string plan_svg(const PlanReport& report) {
       if (i >= report.points.size() || !report.points[i].error.empty()) continue;
       const PointResult& p = report.points[i];
       const auto it = p.latency_ns.find("p99");
-      if (it == p.latency_ns.end()) continue;
+      if (it == p.latency_ns.end() || !p.has_latency()) continue;  // nothing answered: no p99 to draw
       const std::string cx = px(sx(p.offered_rps)), cy = px(sy(static_cast<double>(it->second) / 1e6));
       line += (line.empty() ? "" : " ") + cx + "," + cy;
       markers += "<circle cx=\"" + cx + "\" cy=\"" + cy + "\" r=\"3.5\" stroke=\"" + colour + "\" fill=\"" +

@@ -19,7 +19,7 @@ std::string row(const std::vector<std::string>& cells) {
 
 std::string latency(const PointResult& p, const char* key) {
   const auto it = p.latency_ns.find(key);
-  return it == p.latency_ns.end() ? "-" : milliseconds(it->second);
+  return it == p.latency_ns.end() || !p.has_latency() ? "-" : milliseconds(it->second);
 }
 
 std::string cores_text(int cores) { return std::to_string(cores) + (cores == 1 ? " core" : " cores"); }
@@ -32,7 +32,7 @@ std::string plan_table(const PlanReport& report) {
   for (std::size_t i = 0; i < report.points.size(); ++i) {
     const PointResult& p = report.points[i];
     out += row({std::to_string(p.cores), format_number(p.offered_rps), fixed(p.achieved_rps(), 1), latency(p, "p50"),
-                latency(p, "p90"), latency(p, "p99"), milliseconds(p.max_latency_ns), std::to_string(p.errors()),
+                latency(p, "p90"), latency(p, "p99"), p.has_latency() ? milliseconds(p.max_latency_ns) : "-", std::to_string(p.errors()),
                 p.has_cpu ? fixed(p.utilisation_max, 3) : "-", p.has_cpu ? fixed(p.utilisation_mean, 3) : "-",
                 report.slo_met[i] ? "met" : "MISSED"});
   }

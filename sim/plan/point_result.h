@@ -27,6 +27,8 @@ struct PointResult {
   std::string error;  // the point could not run (why); every other field is then meaningless
 
   std::uint64_t errors() const { return requests - ok; }
+  // No complete response, no latency: outputs show none (null, empty, "-") rather than 0.
+  bool has_latency() const { return answered > 0; }
   double achieved_rps() const;
   double error_percent() const;  // of requests; 0 when there were none
   SloObservation observation() const;

@@ -96,3 +96,15 @@ TEST_CASE("plan report: CSV, JSON and SVG carry every point and the SLO", "[plan
   CHECK(plain.find("stroke-dasharray") == std::string::npos);
   CHECK(plain.find("<polyline") != std::string::npos);
 }
+
+TEST_CASE("plan report: a point nothing answered shows no latency rather than zero", "[plan]") {
+  PlanReport r = report_of({{10, 20, 60, 40}, {10, 10, 10, 10}});
+  r.points[3].answered = r.points[3].ok = 0;  // every request timed out
+  r = build_report(r.sweep, r.points);
+  CHECK_FALSE(r.slo_met[3]);
+  CHECK(plan_csv(r).find("\n1,4000,0.000,4000,0,4000,100.0000,,,,,1.0000,1.0000,false\n") != std::string::npos);
+  const auto json = nlohmann::json::parse(plan_json(r));
+  CHECK(json["points"][3]["latency_ms"]["p99"].is_null());
+  CHECK(json["points"][3]["latency_ms"]["max"].is_null());
+  CHECK(plan_table(r).find("    1       4000         0.0         -         -         -         -     4000") != std::string::npos);
+}
