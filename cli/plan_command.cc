@@ -42,6 +42,8 @@ std::string prepare(const PlanOptions& options, bool under_mpi, PreparedSweep* o
   if (!error.empty()) return error;
   out->sweep.slo = plan::parse_slo(options.slo.value_or(kDefaultSlo), &error);
   if (!error.empty()) return error;
+  const auto warmup = config::parse_duration(options.warmup);
+  if (!warmup || warmup->count() < 0) return "--warmup \"" + options.warmup + "\": not a duration (200ms, 1s)";
   if (!options.shard.empty()) {
     if (under_mpi) return "--shard: not under mpirun, where every rank already runs one shard (rank r of N: r/N)";
     out->shard = plan::parse_shard(options.shard, &error);
@@ -56,8 +58,6 @@ std::string prepare(const PlanOptions& options, bool under_mpi, PreparedSweep* o
     }
     return error;
   }
-  const auto warmup = config::parse_duration(options.warmup);
-  if (!warmup || warmup->count() < 0) return "--warmup \"" + options.warmup + "\": not a duration (200ms, 1s)";
   out->load = plan::select_swept_load(out->scenario, options.client, *warmup, &error);
   if (!error.empty()) return error;
   out->sweep.scenario_sha256 = plan::file_sha256(options.scenario, &error);
@@ -69,8 +69,6 @@ std::string prepare(const PlanOptions& options, bool under_mpi, PreparedSweep* o
   return "";
 }
 
-std::string cores_text(int cores) { return std::to_string(cores) + (cores == 1 ? " core" : " cores"); }
-
 // Points that did not run, one line per distinct reason. False when there were any.
 bool report_point_errors(const std::vector<plan::PointResult>& points, const char* command) {
   std::map<std::string, std::vector<std::size_t>> by_error;
@@ -81,7 +79,7 @@ bool report_point_errors(const std::vector<plan::PointResult>& points, const cha
     const plan::PointResult& first =
         *std::find_if(points.begin(), points.end(), [&](const plan::PointResult& p) { return p.index == indexes.front(); });
     std::cerr << "gatesim " << command << ": " << indexes.size() << " point(s) did not run, the first "
-              << cores_text(first.cores) << " at " << plan::format_number(first.offered_rps) << " req/s: " << error
+              << plan::cores_text(first.cores) << " at " << plan::format_number(first.offered_rps) << " req/s: " << error
               << "\n";
   }
   return by_error.empty();
@@ -119,25 +117,68 @@ int publish_plan(const plan::SweepDefinition& sweep, std::vector<plan::PointResu
   return 0;
 }
 
+namespace {
+
+// The ranks agree before any point runs: one that cannot prepare (a file missing on its node)
+// stops them all, and rank 0 reports each distinct problem once. Collective.
+bool ranks_ready(const plan::MpiSession& mpi, const std::string& problem) {
+  const std::vector<std::string> problems = mpi.gather(problem);
+  bool all_ready = true;
+  std::vector<std::string> reported;
+  for (std::size_t r = 0; r < problems.size(); ++r) {
+    if (problems[r].empty()) continue;
+    all_ready = false;
+    if (std::find(reported.begin(), reported.end(), problems[r]) != reported.end()) continue;
+    reported.push_back(problems[r]);
+    std::cerr << "gatesim plan: rank " << r << ": " << problems[r] << "\n";
+  }
+  return mpi.broadcast(all_ready);
+}
+
+// Rank 0 of an MPI run: the ranks' results, checked and merged as shard files are, then the
+// same outputs as a single run. Other ranks only contribute theirs.
+int gather_and_publish(const plan::MpiSession& mpi, const PreparedSweep& prepared,
+                       const std::vector<plan::PointResult>& results, const PlanOptions& options) {
+  const std::vector<std::string> shards = mpi.gather(plan::shard_json(prepared.sweep, *prepared.shard, results));
+  if (mpi.rank() != 0) return 0;
+  std::vector<plan::ShardFile> parsed(shards.size());
+  std::string error;
+  plan::SweepDefinition sweep;
+  std::vector<plan::PointResult> points;
+  for (std::size_t r = 0; r < shards.size() && error.empty(); ++r) {
+    plan::parse_shard_json(shards[r], "rank " + std::to_string(r), &parsed[r], &error);
+  }
+  if (error.empty()) plan::merge_shards(parsed, &sweep, &points, &error);
+  if (!error.empty()) {
+    std::cerr << "gatesim plan: gathering the ranks' results: " << error << "\n";
+    return 2;
+  }
+  return publish_plan(sweep, std::move(points), options.out_dir, options.format, "plan");
+}
+
+int write_shard(const PreparedSweep& prepared, const std::vector<plan::PointResult>& results, std::size_t all_points,
+                const std::string& out_dir) {
+  if (!report_point_errors(results, "plan")) return 2;
+  const std::string path = (fs::path(out_dir) / plan::shard_file_name(*prepared.shard)).string();
+  std::string error;
+  if (!write_text(path, plan::shard_json(prepared.sweep, *prepared.shard, results), &error)) {
+    std::cerr << "gatesim plan: " << error << "\n";
+    return 2;
+  }
+  std::cout << "shard " << prepared.shard->text() << ": " << results.size() << " of " << all_points << " points -> "
+            << path << "\n";
+  return 0;
+}
+
+}  // namespace
+
 int run_plan(const PlanOptions& options) {
   const std::unique_ptr<plan::MpiSession> mpi = plan::MpiSession::start_if_launched();
   const bool root = mpi == nullptr || mpi->rank() == 0;
   PreparedSweep prepared;
   const std::string problem = prepare(options, mpi != nullptr, &prepared);
   if (mpi) {
-    // The ranks agree before any point runs: one that cannot prepare (a file missing on its
-    // node) stops them all, and rank 0 reports each distinct problem once.
-    const std::vector<std::string> problems = mpi->gather(problem);
-    bool all_ready = true;
-    std::vector<std::string> reported;
-    for (std::size_t r = 0; r < problems.size(); ++r) {
-      if (problems[r].empty()) continue;
-      all_ready = false;
-      if (std::find(reported.begin(), reported.end(), problems[r]) != reported.end()) continue;
-      reported.push_back(problems[r]);
-      std::cerr << "gatesim plan: rank " << r << ": " << problems[r] << "\n";
-    }
-    if (!mpi->broadcast(all_ready)) return 2;
+    if (!ranks_ready(*mpi, problem)) return 2;
     prepared.shard = plan::Shard{mpi->rank(), mpi->size()};
   } else if (!problem.empty()) {
     std::cerr << "gatesim plan: " << problem << "\n";
@@ -156,40 +197,13 @@ int run_plan(const PlanOptions& options) {
     std::cout.flush();  // forked workers must not inherit (and lose) pending output
     results = plan::run_sweep_points(prepared.scenario, prepared.load, prepared.sweep, mine, jobs,
                                      [&bar](const plan::PointResult& p, std::size_t finished, std::size_t) {
-                                       bar.advance(finished, cores_text(p.cores) + " at " +
+                                       bar.advance(finished, plan::cores_text(p.cores) + " at " +
                                                                  plan::format_number(p.offered_rps) + " req/s");
                                      });
   }
 
-  if (mpi) {
-    const std::vector<std::string> shards = mpi->gather(plan::shard_json(prepared.sweep, *prepared.shard, results));
-    if (!root) return 0;
-    std::vector<plan::ShardFile> parsed(shards.size());
-    std::string error;
-    plan::SweepDefinition sweep;
-    std::vector<plan::PointResult> points;
-    for (std::size_t r = 0; r < shards.size() && error.empty(); ++r) {
-      plan::parse_shard_json(shards[r], "rank " + std::to_string(r), &parsed[r], &error);
-    }
-    if (error.empty()) plan::merge_shards(parsed, &sweep, &points, &error);
-    if (!error.empty()) {
-      std::cerr << "gatesim plan: gathering the ranks' results: " << error << "\n";
-      return 2;
-    }
-    return publish_plan(sweep, std::move(points), options.out_dir, options.format, "plan");
-  }
-  if (prepared.shard) {
-    if (!report_point_errors(results, "plan")) return 2;
-    const std::string path = (fs::path(options.out_dir) / plan::shard_file_name(*prepared.shard)).string();
-    std::string error;
-    if (!write_text(path, plan::shard_json(prepared.sweep, *prepared.shard, results), &error)) {
-      std::cerr << "gatesim plan: " << error << "\n";
-      return 2;
-    }
-    std::cout << "shard " << prepared.shard->text() << ": " << results.size() << " of " << all.size()
-              << " points -> " << path << "\n";
-    return 0;
-  }
+  if (mpi) return gather_and_publish(*mpi, prepared, results, options);
+  if (prepared.shard) return write_shard(prepared, results, all.size(), options.out_dir);
   return publish_plan(prepared.sweep, std::move(results), options.out_dir, options.format, "plan");
 }
 

@@ -26,6 +26,8 @@ std::string fixed(double value, int decimals) {
   return buffer;
 }
 
+std::string cores_text(int cores) { return std::to_string(cores) + (cores == 1 ? " core" : " cores"); }
+
 std::string milliseconds(std::int64_t ns) { return fixed(static_cast<double>(ns) / 1e6, 3); }
 
 }  // namespace gatesim::plan

@@ -12,6 +12,8 @@ namespace gatesim::plan {
 std::string format_number(double value);
 // A fixed number of decimals ("31.250"): measured values in tables, CSV and SVG.
 std::string fixed(double value, int decimals);
+// "1 core", "4 cores".
+std::string cores_text(int cores);
 // Nanoseconds as milliseconds with microsecond resolution ("31.250").
 std::string milliseconds(std::int64_t ns);
 

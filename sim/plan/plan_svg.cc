@@ -140,8 +140,7 @@ std::string plan_svg(const PlanReport& report) {
     const double lx = kLeft + kPlotWidth + 16;
     out += "<line x1=\"" + px(lx) + "\" y1=\"" + px(ly) + "\" x2=\"" + px(lx + 24) + "\" y2=\"" + px(ly) +
            "\" stroke=\"" + colour + "\" stroke-width=\"2\"/>\n";
-    out += text(lx + 30, ly + 4, "start",
-                std::to_string(sweep.cores[c]) + (sweep.cores[c] == 1 ? " core" : " cores"));
+    out += text(lx + 30, ly + 4, "start", cores_text(sweep.cores[c]));
   }
   const double note_y = kTop + 10 + 20 * static_cast<double>(sweep.cores.size()) + 10;
   out += text(kLeft + kPlotWidth + 16, note_y, "start", "hollow: SLO missed", " fill=\"#555\"");

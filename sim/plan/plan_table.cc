@@ -22,8 +22,6 @@ std::string latency(const PointResult& p, const char* key) {
   return it == p.latency_ns.end() || !p.has_latency() ? "-" : milliseconds(it->second);
 }
 
-std::string cores_text(int cores) { return std::to_string(cores) + (cores == 1 ? " core" : " cores"); }
-
 }  // namespace
 
 std::string plan_table(const PlanReport& report) {

@@ -24,7 +24,7 @@ std::vector<PointResult> run_sweep_points(
         std::string error = why;
         if (error.empty()) {
           try {
-            if (!point_from_json(nlohmann::json::parse(output), "worker result", &r, &error)) r = PointResult{};
+            point_from_json(nlohmann::json::parse(output), "worker result", &r, &error);
           } catch (const nlohmann::json::exception& e) {
             error = std::string("unreadable worker result: ") + e.what();
           }
