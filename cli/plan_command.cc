@@ -1,5 +1,7 @@
 #include "cli/plan_command.h"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -49,6 +51,14 @@ std::string prepare(const PlanOptions& options, bool under_mpi, PreparedSweep* o
     out->shard = plan::parse_shard(options.shard, &error);
     if (!error.empty()) return error;
     if (options.out_dir.empty()) return "--shard " + options.shard + " needs --out DIR: the shard file is written there";
+  }
+  if (!options.out_dir.empty()) {
+    // Found now rather than after an hour of simulation.
+    std::error_code ec;
+    fs::create_directories(options.out_dir, ec);
+    if (ec || ::access(options.out_dir.c_str(), W_OK) != 0) {
+      return "--out " + options.out_dir + ": cannot write there" + (ec ? " (" + ec.message() + ")" : "");
+    }
   }
   config::Diagnostics diagnostics;
   out->scenario = sim::load_scenario(options.scenario, diagnostics);

@@ -139,6 +139,10 @@ expect_error "no open-loop client" "gatesim plan: $closed: no open-loop load cli
   "$gatesim" plan "$closed" --cores 1 --rps 100
 expect_error "missing scenario" 'scenario: File does not exist: /nonexistent.yaml' \
   "$gatesim" plan /nonexistent.yaml --cores 1 --rps 100
+expect_error "unwritable --out, before any point runs" 'gatesim plan: --out /proc/gatesim-plan: cannot write there (No such file or directory)' \
+  "$gatesim" plan "$scenario" --cores 1 --rps 100 --out /proc/gatesim-plan
+expect_error "bad --warmup" 'gatesim plan: --warmup "soon": not a duration (200ms, 1s)' \
+  "$gatesim" plan "$scenario" --cores 1 --rps 100 --warmup soon
 expect_error "merge: a missing shard" 'gatesim merge: shard(s) 1 of 3 missing (2 given)' \
   "$gatesim" merge "$tmp/shards/plan-shard-0-of-3.json" "$tmp/shards/plan-shard-2-of-3.json" --out "$tmp/m2"
 plan --seed 9 -j 2 --shard 1/3 --out "$tmp/seed9" >/dev/null 2>&1
