@@ -85,7 +85,7 @@ void run_in_children(std::size_t count, int jobs, const std::function<std::strin
     for (const Child& c : running) polled.push_back({c.fd, POLLIN, 0});
     if (::poll(polled.data(), polled.size(), -1) < 0) {
       if (errno == EINTR) continue;
-      polled.assign(polled.size(), pollfd{-1, 0, POLLHUP});  // cannot wait: collect everyone below
+      for (pollfd& p : polled) p.revents = POLLIN;  // cannot wait: read each in turn (blocking)
     }
     for (std::size_t k = running.size(); k-- > 0;) {
       if (polled[k].revents == 0) continue;
