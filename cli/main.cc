@@ -4,6 +4,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "cli/calibrate_command.h"
 #include "cli/conform_command.h"
 #include "cli/run_command.h"
 #include "cli/serve_command.h"
@@ -75,6 +76,20 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"misdirected-421"}))
       ->group("");
 
+  gatesim::cli::CalibrateOptions calibrate;
+  CLI::App* calibrate_cmd = app.add_subcommand(
+      "calibrate", "Time the real engine on this machine for each unit of work and write a CPU cost profile");
+  calibrate_cmd->add_option("--out", calibrate.out_path, "write the cost profile here (default: print it)");
+  CLI::Option* seconds_opt = calibrate_cmd->add_option("--seconds", calibrate.seconds,
+                                                       "wall time aimed at per repetition of each workload (default 2)")
+                                 ->check(CLI::Range(0.1, 600.0));
+  CLI::Option* repeat_opt = calibrate_cmd->add_option("--repeat", calibrate.repetitions,
+                                                      "repetitions of each workload; the median counts (default 3)")
+                                ->check(CLI::Range(1, 50));
+  calibrate_cmd->add_flag("--quick", calibrate.quick, "one short repetition each (a few seconds): a smoke test, not a measurement")
+      ->excludes(seconds_opt)
+      ->excludes(repeat_opt);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -86,5 +101,10 @@ int main(int argc, char** argv) {
   if (serve_cmd->parsed()) return gatesim::cli::run_serve(serve);
   if (run_cmd->parsed()) return gatesim::cli::run_scenario_command(run);
   if (conform_cmd->parsed()) return gatesim::cli::run_conform(conform);
+  if (calibrate_cmd->parsed()) {
+    std::string command_line = "gatesim";
+    for (int i = 1; i < argc; ++i) command_line += std::string(" ") + argv[i];
+    return gatesim::cli::run_calibrate(calibrate, command_line);
+  }
   return 2;
 }
