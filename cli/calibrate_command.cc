@@ -21,8 +21,16 @@ std::string fixed(double value, int decimals) {
   return text;
 }
 
-// Three significant digits at least, never exponent notation.
+// Three significant digits: repetitions and runs differ by a few percent, more digits would be noise.
+double significant3(double value) {
+  if (!(value > 0)) return value;
+  const double step = std::pow(10.0, std::floor(std::log10(value)) - 2);
+  return std::round(value / step) * step;
+}
+
+// Never exponent notation.
 std::string price_text(double ns) {
+  ns = significant3(ns);
   const int decimals = ns >= 100 ? 0 : ns >= 10 ? 1 : ns >= 1 ? 2 : 3;
   return fixed(ns, decimals);
 }
@@ -124,8 +132,8 @@ int run_calibrate(const CalibrateOptions& options, const std::string& command_li
                                                                 " repetitions of about " + fixed(options.seconds, 1) + " s") +
       " per workload; " + std::to_string(result.workloads.size()) + " workloads, prices by least squares on relative error";
   for (int u = 0; u < io::kWorkKinds; ++u) {
-    const double ps = std::llround(result.fit.price_ns[static_cast<std::size_t>(u)] * 1000.0);
-    profile.picoseconds[static_cast<std::size_t>(u)] = static_cast<std::uint64_t>(ps);
+    const double ns = significant3(result.fit.price_ns[static_cast<std::size_t>(u)]);
+    profile.picoseconds[static_cast<std::size_t>(u)] = static_cast<std::uint64_t>(std::llround(ns * 1000.0));
   }
   const std::string header = "Measured by `" + command_line + "` on " + result.machine["date"] + " (" +
                              fixed(result.wall_seconds, 0) + " s), see README \"Calibrating the CPU model\".\n" +

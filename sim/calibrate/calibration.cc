@@ -34,6 +34,7 @@ namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 constexpr const char* kHost = "calibrate.example.com";
 constexpr std::size_t kLargeBody = 64 * 1024;
+constexpr std::size_t kMediumBody = 8 * 1024;
 
 double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
 
@@ -261,10 +262,10 @@ std::string nginx_conf(const std::string& dir, const Ports& p) {
     << "  client_body_temp_path " << dir << "/nginx-body; proxy_temp_path " << dir << "/nginx-proxy;\n"
     << "  fastcgi_temp_path " << dir << "/nginx-fastcgi; uwsgi_temp_path " << dir << "/nginx-uwsgi; scgi_temp_path "
     << dir << "/nginx-scgi;\n"
-    // The backend of every keep-alive workload: a 2-byte body, or a 64 KiB file.
+    // The backend of every keep-alive workload: a 2-byte body, or an 8 or 64 KiB file.
     << "  server {\n    listen 127.0.0.1:" << p.backend << " backlog=4096; keepalive_requests 100000000; keepalive_timeout 600s;\n"
     << "    root " << dir << "/www; client_max_body_size 0;\n"
-    << "    location = /large { }\n    location / { return 200 \"ok\"; }\n  }\n"
+    << "    location = /large { }\n    location = /medium { }\n    location / { return 200 \"ok\"; }\n  }\n"
     // Closes after every response: each request needs a new upstream connection.
     << "  server {\n    listen 127.0.0.1:" << p.closing_backend << " backlog=4096; keepalive_timeout 0;\n"
     << "    location / { return 200 \"ok\"; }\n  }\n}\n";
@@ -327,6 +328,7 @@ class Calibrator {
     }
     fs::create_directories(dir_ + "/www");
     std::ofstream(dir_ + "/www/large") << std::string(kLargeBody, 'L');
+    std::ofstream(dir_ + "/www/medium") << std::string(kMediumBody, 'M');
     std::ofstream(dir_ + "/peers.py") << kCalibrationPeersText;
     ports_.ecdsa = free_port();
     ports_.rsa = free_port();
@@ -467,10 +469,21 @@ class Calibrator {
     auto h2l = [this](std::vector<std::string> args, std::string path) {
       return [this, args, path](std::uint64_t n, std::string* error) { return h2load(args, n, ports_.ecdsa, path, error); };
     };
+    // Cross-checks: a handshake followed by an HTTP/2 request, and mid-size responses, are
+    // priced from the other workloads; their residuals say how well the prices transfer.
+    w.push_back({"handshake_ecdsa_http2", "new TLS connection (P-256 certificate) per HTTP/2 request", 4,
+                 [this](std::uint64_t batches, std::string* error) {
+                   for (std::uint64_t b = 0; b < batches; ++b) {
+                     if (!h2load({"-c", std::to_string(kBatch)}, kBatch, ports_.ecdsa, "/small", error)) return false;
+                   }
+                   return true;
+                 }});
     w.push_back({"http1_small", "HTTP/1.1 keep-alive over TLS, 2-byte responses (4 connections)", 4000,
                  h2l({"--h1", "-c", "4"}, "/small")});
     w.push_back({"http1_large", "HTTP/1.1 keep-alive over TLS, 64 KiB responses (4 connections)", 400,
                  h2l({"--h1", "-c", "4"}, "/large")});
+    w.push_back({"http1_medium", "HTTP/1.1 keep-alive over TLS, 8 KiB responses (4 connections)", 2000,
+                 h2l({"--h1", "-c", "4"}, "/medium")});
     w.push_back({"http2_small", "HTTP/2 over TLS, 2-byte responses (4 connections x 16 streams)", 8000,
                  h2l({"-c", "4", "-m", "16"}, "/small")});
     w.push_back({"http2_large", "HTTP/2 over TLS, 64 KiB responses (4 connections x 4 streams)", 400,
@@ -533,11 +546,11 @@ class Calibrator {
 
   bool measure_all(CalibrationResult* result, std::string* error) {
     const std::vector<Workload> list = workloads();
-    if (!options_.quick) {
+    {
       // Warm-up: the first connections pay one-off costs (page faults, pools, caches).
       Sample ignored;
       for (const Workload& w : list) {
-        if (!measure(w, std::max<std::uint64_t>(1, w.quick_size / 4), &ignored, error)) return false;
+        if (!measure(w, std::max<std::uint64_t>(1, w.quick_size / (options_.quick ? 10 : 4)), &ignored, error)) return false;
       }
       say("warm-up done");
     }

@@ -47,8 +47,8 @@ TEST_CASE("the fit stays close under a few percent of noise and reports the resi
   for (int u = 0; u < kWorkKinds; ++u) CHECK(fit.price_ns[u] == Approx(kPrices[u]).epsilon(0.06));
   double worst = 0;
   for (std::size_t i = 0; i < rows.size(); ++i) worst = std::max(worst, std::abs(fit.predicted_ns[i] / rows[i].cpu_ns - 1));
-  CHECK(worst > 0.001);  // noise shows up as residuals
-  CHECK(worst < 0.06);
+  CHECK(worst > 0);  // noise shows up as residuals, smaller than the noise itself
+  CHECK(worst < 0.03);
 }
 
 TEST_CASE("the fit refuses workloads that cannot separate the units") {
