@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -131,6 +132,14 @@ int run_calibrate(const CalibrateOptions& options, const std::string& command_li
       std::string(options.quick ? "one quick repetition" : "median of " + std::to_string(options.repetitions) +
                                                                 " repetitions of about " + fixed(options.seconds, 1) + " s") +
       " per workload; " + std::to_string(result.workloads.size()) + " workloads, prices by least squares on relative error";
+  // How disturbed the measurement was: CPU time inflates when other processes share the cores.
+  std::vector<double> waited;
+  for (const calibrate::WorkloadResult& w : result.workloads) waited.push_back(w.runqueue_wait_ns / w.median.cpu_ns * 100);
+  std::sort(waited.begin(), waited.end());
+  std::string loadavg;
+  std::getline(std::ifstream("/proc/loadavg"), loadavg);
+  profile.machine["contention"] = "the gateway waited for a core " + fixed(waited[waited.size() / 2], 0) +
+                                  "% of its CPU time (median over workloads); /proc/loadavg at the end: " + loadavg;
   for (int u = 0; u < io::kWorkKinds; ++u) {
     const double ns = significant3(result.fit.price_ns[static_cast<std::size_t>(u)]);
     profile.picoseconds[static_cast<std::size_t>(u)] = static_cast<std::uint64_t>(std::llround(ns * 1000.0));

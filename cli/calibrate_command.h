@@ -6,8 +6,8 @@ namespace gatesim::cli {
 
 struct CalibrateOptions {
   std::string out_path;   // "" = print the profile on standard output after the tables
-  double seconds = 2.0;   // wall time aimed at per repetition of each workload
-  int repetitions = 3;
+  double seconds = 1.5;   // wall time aimed at per repetition of each workload
+  int repetitions = 5;
   bool quick = false;     // one short repetition each, a few seconds in all (a smoke test, not a measurement)
 };
 

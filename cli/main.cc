@@ -81,10 +81,10 @@ int main(int argc, char** argv) {
       "calibrate", "Time the real engine on this machine for each unit of work and write a CPU cost profile");
   calibrate_cmd->add_option("--out", calibrate.out_path, "write the cost profile here (default: print it)");
   CLI::Option* seconds_opt = calibrate_cmd->add_option("--seconds", calibrate.seconds,
-                                                       "wall time aimed at per repetition of each workload (default 2)")
+                                                       "wall time aimed at per repetition of each workload (default 1.5)")
                                  ->check(CLI::Range(0.1, 600.0));
   CLI::Option* repeat_opt = calibrate_cmd->add_option("--repeat", calibrate.repetitions,
-                                                      "repetitions of each workload; the median counts (default 3)")
+                                                      "repetitions of each workload; the median counts (default 5)")
                                 ->check(CLI::Range(1, 50));
   calibrate_cmd->add_flag("--quick", calibrate.quick, "one short repetition each (a few seconds): a smoke test, not a measurement")
       ->excludes(seconds_opt)

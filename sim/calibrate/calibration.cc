@@ -611,7 +611,7 @@ int exit_status_of(const std::vector<std::string>& argv) {
 std::string missing_tools() {
   std::string missing;
   if (find_program("h2load").empty()) missing += "h2load not found on PATH (install the Debian package nghttp2-client)\n";
-  if (find_program("nginx").empty()) missing += "nginx not found on PATH or in /usr/sbin (install the Debian package nginx)\n";
+  if (find_program("nginx").empty()) missing += "nginx not found on PATH or in /usr/sbin (install the Debian package nginx-light, or nginx)\n";
   const std::string python = python_program();
   if (python.empty()) {
     missing += "python3 not found (install the Debian package python3)\n";

@@ -22,8 +22,8 @@ namespace gatesim::calibrate {
 // before and after; repetitions give a median. The prices are then fitted jointly by least
 // squares (unit_fit.h): every workload carries several units (a request also moves TLS bytes).
 struct CalibrationOptions {
-  double seconds = 2.0;  // wall time aimed at for each repetition of each workload
-  int repetitions = 3;   // of each workload; the median counts
+  double seconds = 1.5;  // wall time aimed at for each repetition of each workload
+  int repetitions = 5;   // of each workload; the median counts
   bool quick = false;    // one short repetition of each, no sizing probe: a few seconds in all
   std::function<void(const std::string&)> progress;  // one line per finished step
 };

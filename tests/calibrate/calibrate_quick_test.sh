@@ -35,6 +35,14 @@ expect_error "--out in a missing folder" 2 "--out $tmp/no/such/dir/p.yaml: canno
 expect_error "h2load missing" 2 "h2load not found on PATH (install the Debian package nghttp2-client)" \
   env PATH=/nonexistent "$gatesim" calibrate --quick --out "$tmp/p.yaml"
 
+# scripts/bootstrap.sh installs nginx only with --bench: without it the end-to-end run cannot
+# happen here; say so and skip (ctest SKIP_RETURN_CODE 77) rather than fail or pass silently.
+if ! command -v nginx >/dev/null && [ ! -x /usr/sbin/nginx ]; then
+  echo "SKIP: nginx is not installed (bash scripts/bootstrap.sh --bench installs nginx-light)"
+  [ "$failures" -eq 0 ] && exit 77
+  exit 1
+fi
+
 start=$(date +%s)
 if "$gatesim" calibrate --quick --out "$tmp/quick.yaml" >"$tmp/out.txt" 2>"$tmp/err.txt"; then
   "$profile_check" "$tmp/quick.yaml" || fail "the quick profile is implausible: $(cat "$tmp/quick.yaml")"
