@@ -92,9 +92,16 @@ std::string residuals_comment(const calibrate::CalibrationResult& r) {
 int run_calibrate(const CalibrateOptions& options, const std::string& command_line) {
   if (!options.out_path.empty()) {
     const std::filesystem::path parent = std::filesystem::absolute(options.out_path).parent_path();
-    if (!std::filesystem::is_directory(parent) || ::access(parent.c_str(), W_OK) != 0 ||
-        std::filesystem::is_directory(options.out_path)) {
-      std::cerr << "gatesim calibrate: --out " << options.out_path << ": cannot write a file there\n";
+    std::string why;
+    if (!std::filesystem::is_directory(parent)) {
+      why = "no folder " + parent.string();
+    } else if (std::filesystem::is_directory(options.out_path)) {
+      why = "is a folder";
+    } else if (::access(parent.c_str(), W_OK) != 0) {
+      why = "folder " + parent.string() + " is not writable";
+    }
+    if (!why.empty()) {
+      std::cerr << "gatesim calibrate: --out " << options.out_path << ": " << why << "\n";
       return 2;
     }
   }

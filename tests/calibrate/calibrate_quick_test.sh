@@ -29,8 +29,9 @@ expect_error() {  # description expected-status needle command...
 expect_error "--quick with --seconds" 2 "excludes" "$gatesim" calibrate --quick --seconds 3
 expect_error "--seconds out of range" 2 "--seconds" "$gatesim" calibrate --seconds 0
 expect_error "--seconds not a number" 2 "--seconds" "$gatesim" calibrate --seconds soon
-expect_error "--out in a missing folder" 2 "--out $tmp/no/such/dir/p.yaml: cannot write a file there" \
+expect_error "--out in a missing folder" 2 "--out $tmp/no/such/dir/p.yaml: no folder $tmp/no/such/dir" \
   "$gatesim" calibrate --quick --out "$tmp/no/such/dir/p.yaml"
+expect_error "--out a folder" 2 "--out $tmp: is a folder" "$gatesim" calibrate --quick --out "$tmp"
 # Without h2load on PATH (nginx is still found in /usr/sbin, python3 in /usr/bin).
 expect_error "h2load missing" 2 "h2load not found on PATH (install the Debian package nghttp2-client)" \
   env PATH=/nonexistent "$gatesim" calibrate --quick --out "$tmp/p.yaml"
