@@ -60,7 +60,7 @@ std::string prices_table(const calibrate::CalibrationResult& r) {
 // How well the linear model holds: each workload's CPU re-predicted from the fitted prices.
 std::string residuals_table(const calibrate::CalibrationResult& r) {
   std::ostringstream out;
-  out << pad("workload", 22) << pad_left("CPU (ms)", 10) << pad_left("predicted", 11) << pad_left("error", 8)
+  out << pad("workload", 25) << pad_left("CPU (ms)", 10) << pad_left("predicted", 11) << pad_left("error", 8)
       << pad_left("reps spread", 13) << pad_left("waited", 8) << "\n";
   for (std::size_t i = 0; i < r.workloads.size(); ++i) {
     const calibrate::WorkloadResult& w = r.workloads[i];
@@ -68,7 +68,7 @@ std::string residuals_table(const calibrate::CalibrationResult& r) {
     double lo = measured, hi = measured;
     for (double x : w.repetition_ns) lo = std::min(lo, x), hi = std::max(hi, x);
     const double error = (predicted - measured) / measured * 100;
-    out << pad(w.name, 22) << pad_left(fixed(measured / 1e6, 1), 10) << pad_left(fixed(predicted / 1e6, 1), 11)
+    out << pad(w.name + (w.median.fitted ? "" : " *"), 25) << pad_left(fixed(measured / 1e6, 1), 10) << pad_left(fixed(predicted / 1e6, 1), 11)
         << pad_left((error >= 0 ? "+" : "") + fixed(error, 1) + "%", 8)
         << pad_left(w.repetition_ns.size() > 1 ? fixed((hi - lo) / measured * 100, 1) + "%" : "-", 13)
         << pad_left(fixed(w.runqueue_wait_ns / measured * 100, 0) + "%", 8) << "\n";
@@ -82,7 +82,8 @@ std::string residuals_comment(const calibrate::CalibrationResult& r) {
   for (std::size_t i = 0; i < r.workloads.size(); ++i) {
     const double measured = r.workloads[i].median.cpu_ns;
     const double error = (r.fit.predicted_ns[i] - measured) / measured * 100;
-    out << (i % 3 == 0 ? "\n  " : ", ") << r.workloads[i].name << " " << (error >= 0 ? "+" : "") << fixed(error, 1) << "%";
+    out << (i % 3 == 0 ? "\n  " : ", ") << r.workloads[i].name << (r.workloads[i].median.fitted ? " " : " (cross-check) ")
+        << (error >= 0 ? "+" : "") << fixed(error, 1) << "%";
   }
   return out.str();
 }
@@ -126,10 +127,13 @@ int run_calibrate(const CalibrateOptions& options, const std::string& command_li
   }
 
   std::cout << prices_table(result) << "\n" << residuals_table(result);
-  std::cout << "(error: prices' prediction vs measured; reps spread: (max - min) / median CPU of the repetitions;\n"
+  std::cout << "(error: prices' prediction vs measured, 0.0% where a workload alone carries a unit; * a cross-check,\n"
+               " not used to fit the prices; reps spread: (max - min) / median CPU of the repetitions;\n"
                " waited: time the gateway was ready to run but had no core, vs its CPU time)\n";
   std::cout << "calibration took " << fixed(result.wall_seconds, 0) << " s\n";
 
+  std::size_t fitted = 0;
+  for (const calibrate::WorkloadResult& w : result.workloads) fitted += w.median.fitted ? 1 : 0;
   sim::CostProfile profile;
   profile.source = options.out_path.empty() ? "calibrate" : options.out_path;
   profile.machine = result.machine;
@@ -138,7 +142,8 @@ int run_calibrate(const CalibrateOptions& options, const std::string& command_li
       "h2load and Python peers as clients; gateway CPU from /proc/PID/task/*/schedstat, " +
       std::string(options.quick ? "one quick repetition" : "median of " + std::to_string(options.repetitions) +
                                                                 " repetitions of about " + fixed(options.seconds, 1) + " s") +
-      " per workload; " + std::to_string(result.workloads.size()) + " workloads, prices by least squares on relative error";
+      " per workload; prices by least squares on relative error over " + std::to_string(fitted) + " workloads, " +
+      std::to_string(result.workloads.size() - fitted) + " more as cross-checks";
   // How disturbed the measurement was: CPU time inflates when other processes share the cores.
   std::vector<double> waited;
   for (const calibrate::WorkloadResult& w : result.workloads) waited.push_back(w.runqueue_wait_ns / w.median.cpu_ns * 100);

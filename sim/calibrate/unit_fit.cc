@@ -46,15 +46,18 @@ bool least_squares(std::vector<std::vector<double>> a, std::vector<double> b, st
 
 bool fit_unit_prices(const std::vector<WorkloadMeasurement>& workloads, UnitFit* fit, std::string* error, double share) {
   const std::size_t units = io::kWorkKinds;
-  if (workloads.size() < units) {
+  std::size_t fitted = 0;
+  for (const WorkloadMeasurement& w : workloads) fitted += w.fitted ? 1 : 0;
+  if (fitted < units) {
     *error = "need at least " + std::to_string(units) + " workloads for " + std::to_string(units) + " prices, have " +
-             std::to_string(workloads.size());
+             std::to_string(fitted);
     return false;
   }
   // Columns are scaled to a largest entry of 1 (counts run from a few thousand handshakes to
   // billions of bytes); rows are divided by their own CPU time (relative errors).
   std::array<double, io::kWorkKinds> scale{};
   for (const WorkloadMeasurement& w : workloads) {
+    if (!w.fitted) continue;
     if (!(w.cpu_ns > 0)) {
       *error = "workload " + w.name + " measured no CPU time";
       return false;
@@ -70,6 +73,7 @@ bool fit_unit_prices(const std::vector<WorkloadMeasurement>& workloads, UnitFit*
   std::vector<std::vector<double>> a;
   std::vector<double> b;
   for (const WorkloadMeasurement& w : workloads) {
+    if (!w.fitted) continue;
     std::vector<double> row(units);
     for (std::size_t u = 0; u < units; ++u) row[u] = w.units[u] / w.cpu_ns / scale[u];
     a.push_back(std::move(row));
@@ -87,6 +91,7 @@ bool fit_unit_prices(const std::vector<WorkloadMeasurement>& workloads, UnitFit*
     double predicted = 0;
     for (std::size_t u = 0; u < units; ++u) predicted += w.units[u] * fit->price_ns[u];
     fit->predicted_ns.push_back(predicted);
+    if (!w.fitted) continue;
     for (std::size_t u = 0; u < units; ++u) {
       if (predicted > 0 && w.units[u] * fit->price_ns[u] >= share * predicted) fit->determined_by[u].push_back(w.name);
     }

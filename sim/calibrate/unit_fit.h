@@ -15,6 +15,9 @@ struct WorkloadMeasurement {
   std::string name;
   std::array<double, io::kWorkKinds> units{};  // indexed by io::Work
   double cpu_ns = 0;
+  // False: a cross-check, predicted from the prices the other workloads give but not used to
+  // fit them, so its error is an honest out-of-sample test of the model.
+  bool fitted = true;
 };
 
 // The linear model behind a cost profile: cpu = sum over units of count x price. Fitted by
@@ -23,7 +26,7 @@ struct WorkloadMeasurement {
 // workload's error relative to its own CPU time so a short workload weighs as much as a long one.
 struct UnitFit {
   std::array<double, io::kWorkKinds> price_ns{};
-  // Per workload, in the order given: what the fitted prices predict for it.
+  // Per workload (cross-checks included), in the order given: what the fitted prices predict for it.
   std::vector<double> predicted_ns;
   // Per unit: the workloads where that unit is at least `share` of the predicted CPU.
   std::array<std::vector<std::string>, io::kWorkKinds> determined_by;

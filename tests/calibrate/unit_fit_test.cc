@@ -51,6 +51,24 @@ TEST_CASE("the fit stays close under a few percent of noise and reports the resi
   CHECK(worst < 0.03);
 }
 
+TEST_CASE("a cross-check workload is predicted but does not move the prices") {
+  UnitFit fit;
+  std::string error;
+  auto rows = synthetic(kPrices, 0);
+  WorkloadMeasurement check = rows[0];
+  check.name = "check";
+  check.cpu_ns *= 1.5;  // the model misses half of it again
+  check.fitted = false;
+  rows.push_back(check);
+  REQUIRE(fit_unit_prices(rows, &fit, &error));
+  for (int u = 0; u < kWorkKinds; ++u) CHECK(fit.price_ns[u] == Approx(kPrices[u]).epsilon(1e-6));
+  REQUIRE(fit.predicted_ns.size() == rows.size());
+  CHECK(fit.predicted_ns.back() / check.cpu_ns == Approx(1 / 1.5));
+  for (const auto& list : fit.determined_by) {
+    for (const std::string& name : list) CHECK(name != "check");
+  }
+}
+
 TEST_CASE("the fit refuses workloads that cannot separate the units") {
   UnitFit fit;
   std::string error;
