@@ -561,9 +561,11 @@ class Calibrator {
     for (const Workload& w : list) {
       std::uint64_t size = w.quick_size;
       if (!options_.quick) {
-        Sample probe;
-        if (!measure(w, w.quick_size, &probe, error)) return false;
-        const double factor = options_.seconds / std::max(probe.wall, 1e-3);
+        // Two probes, the faster counts: one that hit a burst of other load would size the
+        // workload too small.
+        Sample probe, second;
+        if (!measure(w, w.quick_size, &probe, error) || !measure(w, w.quick_size, &second, error)) return false;
+        const double factor = options_.seconds / std::max(std::min(probe.wall, second.wall), 1e-3);
         size = static_cast<std::uint64_t>(std::clamp(factor, 1.0, 10000.0) * static_cast<double>(w.quick_size));
       }
       const int reps = options_.quick ? 1 : std::max(1, options_.repetitions);
