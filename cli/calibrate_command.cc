@@ -36,6 +36,12 @@ std::string price_text(double ns) {
   return fixed(ns, decimals);
 }
 
+// Signed, one decimal, and never "-0.0%".
+std::string percent(double value) {
+  if (std::fabs(value) < 0.05) value = 0;
+  return (value >= 0 ? "+" : "") + fixed(value, 1) + "%";
+}
+
 std::string pad(std::string text, std::size_t width) {
   if (text.size() < width) text.append(width - text.size(), ' ');
   return text;
@@ -69,7 +75,7 @@ std::string residuals_table(const calibrate::CalibrationResult& r) {
     for (double x : w.repetition_ns) lo = std::min(lo, x), hi = std::max(hi, x);
     const double error = (predicted - measured) / measured * 100;
     out << pad(w.name + (w.median.fitted ? "" : " *"), 25) << pad_left(fixed(measured / 1e6, 1), 10) << pad_left(fixed(predicted / 1e6, 1), 11)
-        << pad_left((error >= 0 ? "+" : "") + fixed(error, 1) + "%", 8)
+        << pad_left(percent(error), 8)
         << pad_left(w.repetition_ns.size() > 1 ? fixed((hi - lo) / measured * 100, 1) + "%" : "-", 13)
         << pad_left(fixed(w.runqueue_wait_ns / measured * 100, 0) + "%", 8) << "\n";
   }
@@ -83,7 +89,7 @@ std::string residuals_comment(const calibrate::CalibrationResult& r) {
     const double measured = r.workloads[i].median.cpu_ns;
     const double error = (r.fit.predicted_ns[i] - measured) / measured * 100;
     out << (i % 3 == 0 ? "\n  " : ", ") << r.workloads[i].name << (r.workloads[i].median.fitted ? " " : " (cross-check) ")
-        << (error >= 0 ? "+" : "") << fixed(error, 1) << "%";
+        << percent(error);
   }
   return out.str();
 }
