@@ -542,6 +542,12 @@ class Calibrator {
     s->wall = seconds_since(start);
     if (!quiesce(&after, error)) return false;
     const CpuSample cpu_after = read_cpu(gateway_pid_);
+    const std::uint64_t requests = after->requests - before->requests, ok = after->responses_2xx - before->responses_2xx;
+    if (ok != requests) {
+      *error = w.name + ": the gateway answered " + std::to_string(requests - ok) + " of " + std::to_string(requests) +
+               " requests with a status other than 2xx";
+      return false;
+    }
     for (std::size_t u = 0; u < io::kWorkKinds; ++u) s->units[u] = static_cast<double>(after->units[u] - before->units[u]);
     s->cpu_ns = cpu_after.on_cpu_ns - cpu_before.on_cpu_ns;
     s->waiting_ns = cpu_after.waiting_ns - cpu_before.waiting_ns;

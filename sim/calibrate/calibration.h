@@ -32,7 +32,7 @@ struct WorkloadResult {
   std::string name;
   std::string description;
   WorkloadMeasurement median;          // the fit's row: median CPU and median unit counts
-  std::vector<double> repetition_ns;   // CPU time of each repetition, scaled to the median's size
+  std::vector<double> repetition_ns;   // CPU time of each repetition (all of the same size)
   double wall_seconds = 0;             // of the median repetition
   double runqueue_wait_ns = 0;         // time the gateway was ready but waited for a core (median)
 };
