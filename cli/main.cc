@@ -4,6 +4,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "cli/calibrate_command.h"
 #include "cli/conform_command.h"
 #include "cli/merge_command.h"
 #include "cli/plan_command.h"
@@ -107,6 +108,19 @@ int main(int argc, char** argv) {
   merge_cmd->add_option("--out", merge.out_dir, "output folder")->required();
   merge_cmd->add_option("--format", merge.format, "standard output: table, csv or json")
       ->check(CLI::IsMember({"table", "csv", "json"}));
+  gatesim::cli::CalibrateOptions calibrate;
+  CLI::App* calibrate_cmd = app.add_subcommand(
+      "calibrate", "Time the real engine on this machine for each unit of work and write a CPU cost profile");
+  calibrate_cmd->add_option("--out", calibrate.out_path, "write the cost profile here (default: print it)");
+  CLI::Option* seconds_opt = calibrate_cmd->add_option("--seconds", calibrate.seconds,
+                                                       "wall time aimed at per repetition of each workload (default 1.5)")
+                                 ->check(CLI::Range(0.1, 600.0));
+  CLI::Option* repeat_opt = calibrate_cmd->add_option("--repeat", calibrate.repetitions,
+                                                      "repetitions of each workload; the median counts (default 5)")
+                                ->check(CLI::Range(1, 50));
+  calibrate_cmd->add_flag("--quick", calibrate.quick, "one short repetition each (a few seconds): a smoke test, not a measurement")
+      ->excludes(seconds_opt)
+      ->excludes(repeat_opt);
 
   try {
     app.parse(argc, argv);
@@ -121,5 +135,10 @@ int main(int argc, char** argv) {
   if (conform_cmd->parsed()) return gatesim::cli::run_conform(conform);
   if (plan_cmd->parsed()) return gatesim::cli::run_plan(plan);
   if (merge_cmd->parsed()) return gatesim::cli::run_merge(merge);
+  if (calibrate_cmd->parsed()) {
+    std::string command_line = "gatesim";
+    for (int i = 1; i < argc; ++i) command_line += std::string(" ") + argv[i];
+    return gatesim::cli::run_calibrate(calibrate, command_line);
+  }
   return 2;
 }

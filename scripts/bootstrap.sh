@@ -25,6 +25,7 @@ packages=(
   protobuf-compiler protobuf-compiler-grpc               #   gRPC integration test (protoc, plugin)
   python3-h2                                             # HTTP/2 client coalescing two hosts on one connection
   time                                                   # /usr/bin/time for peak memory in bench/
+  nginx-light                                            # backend of gatesim calibrate and its test
   openmpi-bin libopenmpi-dev                             # `mpirun -np N gatesim plan`: sweep points spread
                                                          #   over ranks/hosts (MPI_Gatherv to rank 0); the
                                                          #   plan code links MPI's C library, and its test
@@ -33,7 +34,7 @@ packages=(
 
 # `--bench` adds the peers that bench/ compares gatesim with.
 if [ "${1:-}" = "--bench" ]; then
-  packages+=(nghttp2-proxy haproxy nginx-light)
+  packages+=(nghttp2-proxy haproxy)
 fi
 
 missing=()
