@@ -90,7 +90,7 @@ std::vector<std::uint64_t> worker_seeds(std::uint64_t seed, std::size_t count) {
 
 int run_serve(const ServeOptions& options) {
   if (options.workers < 1 || options.workers > kMaxWorkers) {
-    std::cerr << "gatesim serve: --workers " << options.workers << ": expected a whole number from 1 to "
+    std::cerr << "gatesim serve: --workers " << options.workers << ": expected a whole number of worker threads from 1 to "
               << kMaxWorkers << "\n";
     return 2;
   }

@@ -14,11 +14,11 @@ for bad in 0 -1 abc 2x 1.5 100000; do
   err=$("$gatesim" serve -c /dev/null --workers "$bad" 2>&1 >/dev/null)
   code=$?
   check "--workers $bad exits 2" "2" "$code"
-  check_contains "--workers $bad says why" "--workers" "$err"
+  check_contains "--workers $bad says why" "--workers: expected a whole number of worker threads from 1 to 256, got \"$bad\"" "$err"
 done
 err=$("$gatesim" serve -c /dev/null --balance fair 2>&1 >/dev/null)
 check "--balance fair exits 2" "2" "$?"
-check_contains "--balance fair says why" "--balance" "$err"
+check_contains "--balance fair says why" "--balance: fair not in {kernel,exact}" "$err"
 
 WEB=$(free_port)
 backend http "$WEB" web
