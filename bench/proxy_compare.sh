@@ -12,8 +12,14 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 bash "$root/scripts/bootstrap.sh" --bench
-bash "$root/scripts/build.sh" >/dev/null
-gatesim=${GATESIM_BUILD_DIR:-$root/build}/cli/gatesim
+build=${GATESIM_BUILD_DIR:-$root/build}
+# Only gatesim is needed: in a configured build folder (a Release one, say) build just it.
+if [ -f "$build/build.ninja" ]; then
+  cmake --build "$build" -j "${GATESIM_JOBS:-2}" --target gatesim >/dev/null
+else
+  bash "$root/scripts/build.sh" >/dev/null
+fi
+gatesim=$build/cli/gatesim
 certs=$root/examples/istio/certs
 requests=${1:-100000}
 connections=${2:-8}
@@ -93,7 +99,8 @@ YAML
 
   nghttpx --workers="$n" --frontend="127.0.0.1,${port[nghttpx]}" --backend="127.0.0.1,$BACK" \
     --backend-keep-alive-timeout=60s --no-ocsp --errorlog-file="$tmp/nghttpx.err" --accesslog-file=/dev/null \
-    --pid-file="$tmp/nghttpx.pid" "$certs/wildcard-example-com-key.pem" "$certs/wildcard-example-com.pem" &
+    --pid-file="$tmp/nghttpx.pid" "$certs/wildcard-example-com-key.pem" "$certs/wildcard-example-com.pem" \
+    2>>"$tmp/nghttpx.err" &
   pid_of[nghttpx]=$!; pids+=($!)
 
   cat >"$tmp/haproxy.cfg" <<CFG
@@ -132,7 +139,7 @@ http {
   }
 }
 CONF
-  nginx -c "$tmp/nginx.conf" & pid_of[nginx]=$!; pids+=($!)
+  nginx -c "$tmp/nginx.conf" 2>>"$tmp/nginx.err" & pid_of[nginx]=$!; pids+=($!)
   for name in "${names[@]}"; do wait_port "${port[$name]}"; done
 }
 
@@ -142,7 +149,7 @@ stop_proxies() {
 }
 
 echo "h2load -n $requests -c $connections x workers -m $streams over TLS 1.3 + h2, GET / (2-byte body)"
-printf '%-14s %7s %11s %9s %11s %11s %9s\n' proxy workers "req/s" "vs gatesim" "RSS (KiB)" "private (KiB)" "c"
+printf '%-14s %7s %10s %10s %10s %14s %11s\n' proxy workers "req/s" "vs gatesim" "RSS (KiB)" "private (KiB)" connections
 for n in $worker_counts; do
   names=(gatesim)
   [ "$n" -gt 1 ] && names+=(gatesim-exact)
@@ -159,7 +166,7 @@ for n in $worker_counts; do
     ok=$(grep -oE '[0-9]+ succeeded' <<<"$out" | head -1)
     read -r rss private < <(memory "${pid_of[$name]}")
     ratio=$(python3 -c "print(f'{${rps[$name]:-0}/${rps[gatesim]:-1}:.2f}')")
-    printf '%-14s %7s %11s %9s %11s %11s %9s  (%s)\n' "$name" "$n" "${rps[$name]:-?}" "$ratio" "$rss" "$private" "$c" "$ok"
+    printf '%-14s %7s %10s %10s %10s %14s %11s  (%s)\n' "$name" "$n" "${rps[$name]:-?}" "$ratio" "$rss" "$private" "$c" "$ok"
   done
   stop_proxies
 done

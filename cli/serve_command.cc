@@ -183,7 +183,8 @@ int run_serve(const ServeOptions& options) {
 
   // The admin's numbers: each worker snapshots its own engine on its own loop and posts the
   // copy back here; a worker whose loop has ended (post refused) no longer touches its
-  // engine, so it is read from here.
+  // engine, so it is read from here. Gathering is only read and written on the main loop (its
+  // last reference may drop on a worker's thread, when nothing else can reach it).
   auto collect = [&workers, &main_loop](std::function<void(std::vector<engine::StatsSnapshot>)> done) {
     struct Gathering {
       std::vector<engine::StatsSnapshot> parts;

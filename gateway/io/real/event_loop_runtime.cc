@@ -262,14 +262,13 @@ void EventLoopRuntime::on_posted(int fd, short, void* arg) {
   static_cast<EventLoopRuntime*>(arg)->run_posted();
 }
 
-bool EventLoopRuntime::run_posted() {
+void EventLoopRuntime::run_posted() {
   std::vector<std::function<void()>> batch;
   {
     std::lock_guard<std::mutex> lock(post_mutex_);
     batch.swap(posted_);
   }
   for (auto& fn : batch) fn();
-  return !batch.empty();
 }
 
 void EventLoopRuntime::close_posts() {

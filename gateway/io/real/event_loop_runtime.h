@@ -23,8 +23,9 @@ class SocketConnection;
 // libevent was chosen over raw epoll for its portable, well-tested timer heap, deferred
 // callbacks and listener/connect plumbing; its bufferevents are not used, so every byte
 // still goes through our own Connection with explicit backpressure.
-// Thread rule: every member runs on the loop's thread (the one calling run()), except post()
-// once enable_posts() has run; libevent is used without its locks.
+// Threads: one thread at a time uses a runtime (the one running its loop, or the one setting it
+// up before that thread starts); post() alone may be called from any thread, once
+// enable_posts() has run. libevent is used without its locks.
 class EventLoopRuntime : public Runtime {
  public:
   explicit EventLoopRuntime(std::uint64_t seed);
@@ -49,8 +50,8 @@ class EventLoopRuntime : public Runtime {
   // Runs fn on the loop when the process receives `signal_number` (SIGTERM drains `serve`).
   void on_signal(int signal_number, std::function<void()> fn);
 
-  // Cross-thread work (`serve --workers`). enable_posts() is called on the loop's thread before
-  // another thread may post; from then on the loop runs until stop(), even with nothing else
+  // Cross-thread work (`serve --workers`). enable_posts() is called before any other thread
+  // may post; from then on the loop runs until stop(), even with nothing else
   // pending. post() may be called from any thread: fn runs on this loop, in posting order. It
   // returns false, and drops fn, once close_posts() has run.
   void enable_posts();
@@ -90,7 +91,7 @@ class EventLoopRuntime : public Runtime {
   static void on_deferred(int fd, short what, void* arg);
   void run_deferred();
   static void on_posted(int fd, short what, void* arg);
-  bool run_posted();  // false when the queue was empty
+  void run_posted();
 
   event_base* base_;
   Rng rng_;
