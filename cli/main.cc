@@ -44,6 +44,18 @@ int main(int argc, char** argv) {
                         "coalescing mode of Gateways without the gatesim.io/misdirected-requests annotation")
       ->check(CLI::IsMember({"istio", "strict"}));
   serve_cmd->add_flag("--no-access-log", [&serve](std::int64_t) { serve.access_log = false; }, "do not print access logs");
+  serve_cmd->add_option("--workers", serve.workers,
+                        "worker threads, each with its own event loop, engine and upstream pools (default 1)")
+      ->check(CLI::Validator(
+          [](std::string& text) -> std::string {
+            const bool digits = !text.empty() && text.size() <= 3 && text.find_first_not_of("0123456789") == std::string::npos;
+            if (digits && std::stoi(text) >= 1 && std::stoi(text) <= 256) return "";
+            return "expected a whole number of worker threads from 1 to 256, got \"" + text + "\"";
+          },
+          "1..256"));
+  serve_cmd->add_option("--balance", serve.balance,
+                        "how connections reach workers: kernel (SO_REUSEPORT hash, default) or exact (least connections)")
+      ->check(CLI::IsMember({"kernel", "exact"}));
 
   gatesim::cli::RunOptions run;
   CLI::App* run_cmd = app.add_subcommand("run", "Run a scenario in the simulator (ns-3) and summarise it");

@@ -19,10 +19,15 @@ struct ServeOptions {
   std::vector<std::string> inbound;
   // Coalescing mode of Gateways without the gatesim.io/misdirected-requests annotation.
   std::string misdirected_requests = "istio";
+  // Share-nothing workers, one thread, event loop and engine each (Envoy's --concurrency).
+  int workers = 1;
+  // How connections reach workers: "kernel" (each worker listens with SO_REUSEPORT and the
+  // kernel hashes) or "exact" (one acceptor hands each connection to the least-loaded worker).
+  std::string balance = "kernel";
 };
 
-// Runs the gateway engine on real sockets until SIGTERM/SIGINT, then drains and exits 0.
-// Exit 2: configuration unreadable or no listener could open.
+// Runs the gateway engine on real sockets until SIGTERM/SIGINT, then drains every worker and
+// exits 0. Exit 2: a bad option, configuration unreadable, or no listener could open.
 int run_serve(const ServeOptions& options);
 
 }  // namespace gatesim::cli

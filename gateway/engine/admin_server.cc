@@ -1,6 +1,6 @@
 #include "gateway/engine/admin_server.h"
 
-#include <nlohmann/json.hpp>
+#include <algorithm>
 
 #include "gateway/http/codec_factory.h"
 
@@ -24,34 +24,12 @@ class AdminServer::Session : public io::ConnectionCallbacks, public http::Server
   }
 
   void on_request_head(http::StreamId id, http::RequestHead head, bool) override {
-    int status = 200;
-    std::string body, type = "text/plain";
-    const std::string path = head.path.substr(0, head.path.find('?'));
-    const std::string query = head.path.find('?') == std::string::npos ? "" : head.path.substr(head.path.find('?') + 1);
-    if (head.method != "GET") {
-      status = 405;
-      body = "method not allowed\n";
-    } else if (path == "/ready") {
-      status = server_.engine_.draining() ? 503 : 200;
-      body = server_.engine_.draining() ? "DRAINING\n" : "LIVE\n";
-    } else if (path == "/stats/prometheus") {
-      body = server_.engine_.metrics().prometheus_text();
-      type = "text/plain; version=0.0.4";  // Prometheus text exposition format
-    } else if (path == "/stats" && query == "format=json") {
-      body = server_.stats_json();
-      type = "application/json";
-    } else if (path == "/stats") {
-      body = server_.stats_text();
-    } else {
-      status = 404;
-      body = "unknown admin path; try /ready, /stats or /stats/prometheus\n";
-    }
-    http::ResponseHead response;
-    response.status = status;
-    response.headers.push_back({"content-type", type});
-    response.content_length = body.size();
-    codec_->send_response_head(id, response, false);
-    codec_->send_response_data(id, body, true);
+    // Every answer waits for the workers' snapshots (even /ready, which needs their draining
+    // state), so pipelined requests are answered in order. The session may be gone by then.
+    std::weak_ptr<bool> alive = alive_;
+    server_.collect_([this, alive, id, head = std::move(head)](std::vector<StatsSnapshot> workers) {
+      if (!alive.expired()) respond(id, head, workers);
+    });
   }
   void on_request_data(http::StreamId, std::string_view, bool) override {}
   void on_request_trailers(http::StreamId, http::HeaderList) override {}
@@ -62,6 +40,40 @@ class AdminServer::Session : public io::ConnectionCallbacks, public http::Server
   }
 
  private:
+  void respond(http::StreamId id, const http::RequestHead& head, const std::vector<StatsSnapshot>& workers) {
+    int status = 200;
+    std::string body, type = "text/plain";
+    const std::size_t question = head.path.find('?');
+    const std::string path = head.path.substr(0, question);
+    const std::string query = question == std::string::npos ? "" : head.path.substr(question + 1);
+    const bool draining = std::any_of(workers.begin(), workers.end(), [](const StatsSnapshot& w) { return w.draining; });
+    if (head.method != "GET") {
+      status = 405;
+      body = "method not allowed\n";
+    } else if (path == "/ready") {
+      status = draining ? 503 : 200;
+      body = draining ? "DRAINING\n" : "LIVE\n";
+    } else if (path == "/stats/prometheus") {
+      body = merge_stats(workers).metrics.prometheus_text();
+      type = "text/plain; version=0.0.4";  // Prometheus text exposition format
+    } else if (path == "/stats" && query == "format=json") {
+      body = stats_json(workers);
+      type = "application/json";
+    } else if (path == "/stats") {
+      body = stats_text(workers);
+    } else {
+      status = 404;
+      body = "unknown admin path; try /ready, /stats or /stats/prometheus\n";
+    }
+    http::ResponseHead response;
+    response.status = status;
+    response.headers.push_back({"content-type", type});
+    response.content_length = body.size();
+    codec_->send_response_head(id, response, false);
+    codec_->send_response_data(id, body, true);
+    flush();
+  }
+
   void flush() {
     if (codec_->has_output()) connection_->write(codec_->take_output());
     if (codec_->wants_close()) connection_->close();
@@ -70,9 +82,17 @@ class AdminServer::Session : public io::ConnectionCallbacks, public http::Server
   AdminServer& server_;
   std::unique_ptr<io::Connection> connection_;
   std::unique_ptr<http::ServerCodec> codec_;
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);  // weak copies see the session end
 };
 
-AdminServer::AdminServer(io::Runtime& runtime, const Engine& engine) : runtime_(runtime), engine_(engine) {}
+AdminServer::AdminServer(io::Runtime& runtime, StatsCollector collect)
+    : runtime_(runtime), collect_(std::move(collect)) {}
+
+AdminServer::AdminServer(io::Runtime& runtime, const Engine& engine)
+    : AdminServer(runtime, [&engine](std::function<void(std::vector<StatsSnapshot>)> done) {
+        done({snapshot_stats(engine)});
+      }) {}
+
 AdminServer::~AdminServer() {
   listener_.reset();
   sessions_.clear();
@@ -87,50 +107,5 @@ bool AdminServer::listen(const io::Address& address, std::string* error) {
 }
 
 const io::Address& AdminServer::address() const { return listener_->address(); }
-
-std::vector<std::pair<std::string, std::uint64_t>> AdminServer::stats() const {
-  const EngineStats& s = engine_.stats();
-  std::vector<std::pair<std::string, std::uint64_t>> out = {
-      {"downstream_cx_total", s.connections_accepted},
-      {"downstream_cx_active", s.connections_active},
-      {"listener.no_filter_chain_match", s.filter_chain_not_found},
-      {"ssl.handshake", s.tls_handshakes},
-      {"ssl.connection_error", s.tls_handshake_failures},
-      {"downstream_rq_total", s.requests},
-      {"upstream_cx_connect_fail", s.upstream_connect_failures},
-  };
-  for (const auto& [code, count] : s.responses_by_code) out.emplace_back("downstream_rq_" + std::to_string(code), count);
-  out.emplace_back("server.draining", engine_.draining() ? 1 : 0);
-  // Envoy's per-cluster names: circuit breakers and outlier detection at a glance.
-  for (const auto& [name, cluster] : engine_.clusters().clusters()) {
-    const upstream::ClusterResources& r = cluster->resources();
-    const std::string prefix = "cluster." + name + ".";
-    out.emplace_back(prefix + "membership_total", cluster->host_count());
-    out.emplace_back(prefix + "upstream_cx_total", cluster->connections_opened());
-    out.emplace_back(prefix + "upstream_cx_active", r.connections);
-    out.emplace_back(prefix + "upstream_cx_connect_fail", r.connect_failures);
-    out.emplace_back(prefix + "upstream_cx_overflow", r.connection_overflows);
-    out.emplace_back(prefix + "upstream_rq_active", r.requests);
-    out.emplace_back(prefix + "upstream_rq_pending_active", r.pending);
-    out.emplace_back(prefix + "upstream_rq_pending_overflow", r.pending_overflows + r.request_overflows);
-    out.emplace_back(prefix + "upstream_rq_retry_overflow", r.retry_overflows);
-    out.emplace_back(prefix + "outlier_detection.ejections_active", cluster->ejected_hosts());
-    out.emplace_back(prefix + "outlier_detection.ejections_enforced_total", cluster->ejections_total());
-  }
-  return out;
-}
-
-std::string AdminServer::stats_text() const {
-  std::string out;
-  for (const auto& [name, value] : stats()) out += name + ": " + std::to_string(value) + "\n";
-  return out;
-}
-
-std::string AdminServer::stats_json() const {
-  nlohmann::json j = nlohmann::json::object();
-  for (const auto& [name, value] : stats()) j[name] = value;
-  j["server.draining"] = engine_.draining();
-  return j.dump(2) + "\n";
-}
 
 }  // namespace gatesim::engine

@@ -75,6 +75,9 @@ class EchoHandler(http.server.BaseHTTPRequestHandler):
 class ThreadedHTTPServer(socketserver.ThreadingMixIn, http.server.HTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    # socketserver's backlog is 5: a gateway opening dozens of pool connections at once (several
+    # workers under h2load) would see SYNs dropped and retried a second later.
+    request_queue_size = 128
 
     def handle_error(self, request, client_address):
         # The gateway closing a connection it gave up on (timeout, reset) is expected here.

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -11,6 +12,7 @@
 #include <cstring>
 #include <ctime>
 
+#include "gateway/io/real/exact_balancer.h"
 #include "gateway/io/real/socket_address.h"
 #include "gateway/io/real/socket_connection.h"
 
@@ -55,11 +57,7 @@ class SocketListener : public Listener {
       socklen_t length = sizeof(peer);
       const int fd = ::accept4(fd_, reinterpret_cast<sockaddr*>(&peer), &length, SOCK_NONBLOCK | SOCK_CLOEXEC);
       if (fd < 0) return;  // EAGAIN, or a transient error (EMFILE...): try at the next wakeup
-      set_nodelay(fd);
-      auto connection = std::make_unique<SocketConnection>(runtime_, fd, local_address_of(fd),
-                                                           from_sockaddr(reinterpret_cast<sockaddr*>(&peer)));
-      if (runtime_.observing()) runtime_.report({ConnectionEvent::Kind::kAccepted, connection->id(), connection->local(), connection->peer(), ""});
-      on_accept_(std::move(connection));
+      on_accept_(runtime_.adopt_accepted(fd, reinterpret_cast<sockaddr*>(&peer)));
     }
   }
 
@@ -148,6 +146,8 @@ EventLoopRuntime::EventLoopRuntime(std::uint64_t seed) : base_(new_precise_base(
 }
 
 EventLoopRuntime::~EventLoopRuntime() {
+  if (post_event_ != nullptr) event_free(post_event_);
+  if (post_fd_ >= 0) ::close(post_fd_);
   signals_.clear();
   for (auto& [id, timer] : timers_) event_free(timer->ev);
   timers_.clear();
@@ -199,17 +199,17 @@ void EventLoopRuntime::run_deferred() {
   }
 }
 
-std::unique_ptr<Listener> EventLoopRuntime::listen(const Address& address, AcceptHandler on_accept, std::string* error) {
+int EventLoopRuntime::open_listening_socket(const Address& address, std::string* error) {
   sockaddr_storage storage{};
   socklen_t length = 0;
   if (!to_sockaddr(address, &storage, &length)) {
     *error = "invalid address " + address.to_string();
-    return nullptr;
+    return -1;
   }
   const int fd = ::socket(storage.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (fd < 0) {
     *error = std::strerror(errno);
-    return nullptr;
+    return -1;
   }
   int one = 1;
   setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
@@ -218,9 +218,70 @@ std::unique_ptr<Listener> EventLoopRuntime::listen(const Address& address, Accep
   if (::bind(fd, reinterpret_cast<sockaddr*>(&storage), length) != 0 || ::listen(fd, 1024) != 0) {
     *error = "cannot listen on " + address.to_string() + ": " + std::strerror(errno);
     ::close(fd);
-    return nullptr;
+    return -1;
   }
+  return fd;
+}
+
+std::unique_ptr<Listener> EventLoopRuntime::listen(const Address& address, AcceptHandler on_accept, std::string* error) {
+  if (balancer_ != nullptr) return balancer_->listen(balancer_index_, address, std::move(on_accept), error);
+  const int fd = open_listening_socket(address, error);
+  if (fd < 0) return nullptr;
   return std::make_unique<SocketListener>(*this, fd, std::move(on_accept));
+}
+
+std::unique_ptr<SocketConnection> EventLoopRuntime::adopt_accepted(int fd, const sockaddr* peer) {
+  set_nodelay(fd);
+  auto connection = std::make_unique<SocketConnection>(*this, fd, local_address_of(fd), from_sockaddr(peer));
+  if (observing()) report({ConnectionEvent::Kind::kAccepted, connection->id(), connection->local(), connection->peer(), ""});
+  return connection;
+}
+
+void EventLoopRuntime::enable_posts() {
+  if (post_event_ != nullptr) return;
+  post_fd_ = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+  post_event_ = event_new(base_, post_fd_, EV_READ | EV_PERSIST, &EventLoopRuntime::on_posted, this);
+  event_add(post_event_, nullptr);
+}
+
+bool EventLoopRuntime::post(std::function<void()> fn) {
+  {
+    std::lock_guard<std::mutex> lock(post_mutex_);
+    if (posts_closed_ || post_fd_ < 0) return false;
+    posted_.push_back(std::move(fn));
+  }
+  // Under no lock: the eventfd is a counter, and wakes the loop however many posts it sums.
+  const std::uint64_t one = 1;
+  [[maybe_unused]] const ssize_t n = ::write(post_fd_, &one, sizeof(one));
+  return true;
+}
+
+void EventLoopRuntime::on_posted(int fd, short, void* arg) {
+  std::uint64_t count = 0;
+  [[maybe_unused]] const ssize_t n = ::read(fd, &count, sizeof(count));
+  static_cast<EventLoopRuntime*>(arg)->run_posted();
+}
+
+void EventLoopRuntime::run_posted() {
+  std::vector<std::function<void()>> batch;
+  {
+    std::lock_guard<std::mutex> lock(post_mutex_);
+    batch.swap(posted_);
+  }
+  for (auto& fn : batch) fn();
+}
+
+void EventLoopRuntime::close_posts() {
+  while (true) {
+    {
+      std::lock_guard<std::mutex> lock(post_mutex_);
+      if (posted_.empty()) {
+        posts_closed_ = true;
+        return;
+      }
+    }
+    run_posted();
+  }
 }
 
 void EventLoopRuntime::connect(const Address& address, Duration timeout, ConnectHandler on_connected) {

@@ -22,6 +22,7 @@ SocketConnection::SocketConnection(EventLoopRuntime& runtime, int fd, Address lo
 SocketConnection::~SocketConnection() {
   // Destroyed open (its owner went away, e.g. a gateway restart): closed now, as the simulator says.
   if (!closed_ && runtime_.observing()) runtime_.report({ConnectionEvent::Kind::kClosed, id_, local_, peer_, "destroyed"});
+  run_release_hook();
   if (read_event_ != nullptr) event_free(read_event_);
   if (write_event_ != nullptr) event_free(write_event_);
   if (fd_ >= 0) ::close(fd_);
@@ -144,7 +145,15 @@ void SocketConnection::finish(CloseReason reason) {
   event_del(write_event_);
   ::close(fd_);
   fd_ = -1;
+  run_release_hook();
   if (callbacks_ != nullptr) callbacks_->on_closed(*this, reason);
+}
+
+void SocketConnection::run_release_hook() {
+  if (!release_hook_) return;
+  std::function<void()> hook = std::move(release_hook_);
+  release_hook_ = nullptr;
+  hook();
 }
 
 }  // namespace gatesim::io::real

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <string>
 
 #include "gateway/io/real/event_loop_runtime.h"
@@ -25,6 +26,9 @@ class SocketConnection : public Connection {
   void reset() override;
   const Address& peer() const override { return peer_; }
   const Address& local() const override { return local_; }
+  // Runs once, when the socket closes (or the connection is destroyed open): the exact
+  // balancer counts a worker's active connections with it. Runs on this runtime's thread.
+  void set_release_hook(std::function<void()> hook) { release_hook_ = std::move(hook); }
 
  private:
   static void on_readable(int fd, short what, void* arg);
@@ -33,6 +37,7 @@ class SocketConnection : public Connection {
   void handle_write();
   void finish(CloseReason reason);
   void update_write_interest();
+  void run_release_hook();
 
   EventLoopRuntime& runtime_;
   int fd_;
@@ -50,6 +55,7 @@ class SocketConnection : public Connection {
   bool write_shut_ = false;
   bool close_pending_ = false;     // release after the queue drains
   bool closed_ = false;
+  std::function<void()> release_hook_;
 };
 
 }  // namespace gatesim::io::real

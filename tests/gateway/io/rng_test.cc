@@ -18,7 +18,7 @@ TEST_CASE("Rng: same seed, same stream, different seed, different stream", "[io]
   CHECK(pinned.next() == 12966619160104079557ULL);
 }
 
-TEST_CASE("Rng: below() is unbiased enough and in range, unit() in [0,1)", "[io]") {
+TEST_CASE("Rng: below() is unbiased enough and in range, unit() is at least 0 and below 1", "[io]") {
   Rng rng(7);
   int counts[6] = {0};
   for (int i = 0; i < 60000; ++i) {
