@@ -386,6 +386,10 @@ RunResult run_scenario_real(const Scenario& scenario, std::uint64_t seed, config
                   config.listen_ip = world.listen_ip(scenario.gateway_node);
                   config.seed = seed;
                   config.strict_mode = scenario.strict_mode;
+                  if (scenario.cpu) {
+                    config.workers = scenario.cpu->workers;
+                    config.exact_balance = scenario.cpu->balance == GatewayCpu::Balance::kExact;
+                  }
                   config.inbound = inbound;
                   return std::make_unique<ServeProcess>(world.runtime(scenario.gateway_node), std::move(options),
                                                         std::move(config));

@@ -77,7 +77,8 @@ bool ServeProcess::spawn(std::string* problems) {
   std::vector<std::string> args = {config_.executable, "serve", "-c", config_path_, "--listen-ip",
                                    config_.listen_ip, "--seed", std::to_string(config_.seed == 0 ? 1 : config_.seed),
                                    "--misdirected-requests", config_.strict_mode ? "strict" : "istio",
-                                   "--drain-seconds", "2"};
+                                   "--drain-seconds", "2", "--workers", std::to_string(config_.workers),
+                                   "--balance", config_.exact_balance ? "exact" : "kernel"};
   for (const std::string& in : config_.inbound) {
     args.push_back("--inbound");
     args.push_back(in);

@@ -28,6 +28,8 @@ class ServeProcess : public GatewayProcess {
     std::string listen_ip;
     std::uint64_t seed = 1;
     bool strict_mode = false;
+    int workers = 1;  // gateway.cpu: serve --workers and --balance as the scenario models them
+    bool exact_balance = false;
     std::vector<std::string> inbound;  // serve's --inbound specs
   };
   ServeProcess(io::Runtime& runtime, engine::EngineOptions options, Config config);
