@@ -8,30 +8,10 @@
 # reads the gateway's own CPU time during the run and compares per-core throughput (req/s per
 # CPU-second used), which is what the cost profile prices. A benchmark, never a test.
 # Usage: bench/capacity_validate.sh [requests=100000]
-set -euo pipefail
-root=$(cd "$(dirname "$0")/.." && pwd)
-bash "$root/scripts/bootstrap.sh" --bench
-bash "$root/scripts/build.sh" >/dev/null
-gatesim=${GATESIM_BUILD_DIR:-$root/build}/cli/gatesim
-certs=$root/examples/istio/certs
+source "$(dirname "$0")/lib.sh"
 requests=${1:-100000}
-tmp=$(mktemp -d)
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$tmp"; }
-trap cleanup EXIT
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-wait_port() { for _ in $(seq 1 200); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.05; done; echo "port $1 never opened" >&2; exit 1; }
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }  # utime + stime, in clock ticks
 hz=$(getconf CLK_TCK)
-
-BACK=$(free_port)
-cat >"$tmp/backend.conf" <<CONF
-worker_processes 1; pid $tmp/backend.pid; error_log $tmp/backend.err; daemon off;
-events { worker_connections 4096; }
-http { access_log off; server { listen 127.0.0.1:$BACK; keepalive_requests 1000000; location / { return 200 "ok"; } } }
-CONF
-nginx -c "$tmp/backend.conf" & pids+=($!)
-wait_port "$BACK"
 
 printf '%-8s %6s %14s %14s %8s %10s %16s %16s %8s\n' workers conns "predicted/s" "measured/s" error "gw cores" "pred/core-s" "meas/core-s" error
 for workers in 1 2; do

@@ -1,9 +1,9 @@
 #include "sim/plan/file_digest.h"
 
-#include <openssl/evp.h>
-
 #include <fstream>
 #include <sstream>
+
+#include "sim/core/sha256.h"
 
 namespace gatesim::plan {
 
@@ -15,20 +15,7 @@ std::string file_sha256(const std::string& path, std::string* error) {
   }
   std::ostringstream bytes;
   bytes << in.rdbuf();
-  const std::string text = bytes.str();
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  if (EVP_Digest(text.data(), text.size(), digest, &length, EVP_sha256(), nullptr) != 1) {
-    *error = path + ": SHA-256 failed";
-    return "";
-  }
-  static const char hex[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned i = 0; i < length; ++i) {
-    out += hex[digest[i] >> 4];
-    out += hex[digest[i] & 15];
-  }
-  return out;
+  return sim::sha256_hex(bytes.str());
 }
 
 }  // namespace gatesim::plan

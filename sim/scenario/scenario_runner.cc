@@ -8,7 +8,6 @@
 
 #include <nlohmann/json.hpp>
 #include <ns3/simulator.h>
-#include <openssl/evp.h>
 
 #include "gateway/config/config_pipeline.h"
 #include "sim/scenario/simulated_gateway.h"
@@ -16,6 +15,7 @@
 #include "sim/scenario/serve_process.h"
 #include "sim/scenario/trace_events.h"
 #include "sim/core/deterministic_tls_random.h"
+#include "sim/core/sha256.h"
 #include "sim/peers/tcp_peers.h"
 #include "sim/peers/tls_probe.h"
 
@@ -23,19 +23,6 @@ namespace gatesim::sim {
 namespace {
 
 std::int64_t ns(io::Duration d) { return d.count(); }
-
-std::string sha256(const std::string& text) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned length = 0;
-  EVP_Digest(text.data(), text.size(), digest, &length, EVP_sha256(), nullptr);
-  static const char hex[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned i = 0; i < length; ++i) {
-    out += hex[digest[i] >> 4];
-    out += hex[digest[i] & 15];
-  }
-  return out;
-}
 
 double percentile(std::vector<double> values, double p) {
   if (values.empty()) return 0;
@@ -295,8 +282,8 @@ RunResult run_in(World& world, const Scenario& scenario, const std::string& out_
   tcp_backends.clear();
 
   for (const std::string& line : trace) result.trace += line + "\n";
-  result.trace_sha256 = sha256(result.trace);
-  result.key_log_sha256 = sha256(result.key_log);
+  result.trace_sha256 = sha256_hex(result.trace);
+  result.key_log_sha256 = sha256_hex(result.key_log);
   for (const ScenarioClient& c : scenario.clients) {
     ClientSummary summary;
     summary.name = c.name;
@@ -406,7 +393,7 @@ RunResult run_scenario(const Scenario& scenario, std::uint64_t seed, const std::
       std::ifstream in(entry.path(), std::ios::binary);
       std::ostringstream bytes;
       bytes << in.rdbuf();
-      result.pcap_sha256[entry.path().filename().string()] = sha256(bytes.str());
+      result.pcap_sha256[entry.path().filename().string()] = sha256_hex(bytes.str());
     }
   }
   std::filesystem::create_directories(out_dir);
