@@ -125,4 +125,14 @@ PYBIND11_MODULE(_gatesim, m) {
         return scenario;
       },
       py::arg("path"), "Loads a scenario file; raises ScenarioError with file:line:col for each problem.");
+  m.def(
+      "from_yaml",
+      [](const std::string& text, const std::string& base_dir, const std::string& name) {
+        config::Diagnostics diagnostics;
+        sim::Scenario scenario = sim::load_scenario_text(text, name, base_dir, diagnostics);
+        if (diagnostics.has_errors()) throw ScenarioError(format(diagnostics));
+        return scenario;
+      },
+      py::arg("text"), py::arg("base_dir") = ".", py::arg("name") = "<yaml>",
+      "Loads a scenario from YAML text; files it names are found under `base_dir`; errors name `name`:line:col.");
 }

@@ -24,3 +24,6 @@ class RunResult:
 
 def load(path: str) -> Scenario:
     """Loads a scenario file; raises ScenarioError with file:line:col for each problem."""
+
+def from_yaml(text: str, base_dir: str = ".", name: str = "<yaml>") -> Scenario:
+    """Loads a scenario from YAML text; files it names are found under `base_dir`."""

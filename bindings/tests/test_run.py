@@ -62,3 +62,24 @@ def test_the_gil_is_released_while_the_simulator_runs(scenario_path):
     done.set()
     counter.join()
     assert during > 10_000  # the counting thread ran while the run held no GIL
+
+
+def test_yaml_text_and_dict_give_the_file_s_trace(scenario_path):
+    path = scenario_path("many-core-load/cpu-queueing")
+    base = path.rsplit("/", 1)[0]
+    from_file = gatesim.load(path).run(seed=3)
+    text = open(path).read()
+    assert gatesim.from_yaml(text, base_dir=base).run(seed=3).trace_sha256 == from_file.trace_sha256
+    import yaml  # python3-yaml
+    as_dict = yaml.safe_load(text)
+    assert gatesim.from_dict(as_dict, base_dir=base).run(seed=3).trace_sha256 == from_file.trace_sha256
+    as_dict["gateway"]["cpu"]["workers"] = 2
+    as_dict["gateway"]["cpu"]["balance"] = "exact"
+    two = gatesim.from_dict(as_dict, base_dir=base).run(seed=3)
+    latencies = sorted((r["end_ns"] - r["start_ns"]) / 1e6 for r in two.trace if r["type"] == "response")
+    assert latencies == pytest.approx([12, 12, 22, 22, 32], abs=0.01)
+
+
+def test_yaml_text_errors_name_the_text():
+    with pytest.raises(gatesim.ScenarioError, match=r"experiment:2:\d+: error"):
+        gatesim.from_yaml("name: x\nnodes: 3\n", name="experiment")

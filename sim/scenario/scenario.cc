@@ -70,19 +70,20 @@ std::string_view to_string(ScenarioFault::Action action) {
   return "down";
 }
 
-Scenario load_scenario(const std::string& path, config::Diagnostics& diagnostics) {
+namespace {
+
+// `path` names the scenario in diagnostics (and its default name); `base` is where the files it
+// refers to are found.
+Scenario parse_scenario(const std::vector<config::YamlDocument>& documents, const std::string& path,
+                        const std::filesystem::path& base, config::Diagnostics& diagnostics) {
   Scenario scenario;
   scenario.file = path;
-  std::vector<config::YamlDocument> documents;
-  config::YamlDocumentLoader loader(diagnostics);
-  if (!loader.load_path(path, [&](const config::YamlDocument& d) { documents.push_back(d); })) return scenario;
   if (documents.empty()) return scenario;
   const config::YamlDocument& doc = documents.front();
   config::ParseContext context(diagnostics, doc.file, doc.line_offset);
   context.set_resource("Scenario");
   FieldReader root(context, doc.root, "");
   if (!root.valid()) return scenario;
-  const std::filesystem::path base = std::filesystem::path(path).parent_path();
   scenario.name = root.string("name").value_or(std::filesystem::path(path).stem().string());
   scenario.seed = static_cast<std::uint64_t>(root.integer("seed", 0, 9007199254740991LL).value_or(1));
   if (auto d = root.duration("duration")) scenario.duration = *d;
@@ -410,6 +411,27 @@ Scenario load_scenario(const std::string& path, config::Diagnostics& diagnostics
   });
   root.finish();
   return scenario;
+}
+
+}  // namespace
+
+Scenario load_scenario(const std::string& path, config::Diagnostics& diagnostics) {
+  std::vector<config::YamlDocument> documents;
+  config::YamlDocumentLoader loader(diagnostics);
+  if (!loader.load_path(path, [&](const config::YamlDocument& d) { documents.push_back(d); })) {
+    Scenario scenario;
+    scenario.file = path;
+    return scenario;
+  }
+  return parse_scenario(documents, path, std::filesystem::path(path).parent_path(), diagnostics);
+}
+
+Scenario load_scenario_text(const std::string& text, const std::string& name, const std::string& base_dir,
+                            config::Diagnostics& diagnostics) {
+  std::vector<config::YamlDocument> documents;
+  config::YamlDocumentLoader loader(diagnostics);
+  loader.load_text(text, name, [&](const config::YamlDocument& d) { documents.push_back(d); });
+  return parse_scenario(documents, name, base_dir, diagnostics);
 }
 
 std::string_view to_string(GatewayCpu::Balance balance) {

@@ -161,5 +161,9 @@ std::vector<std::string> find_scenario_files(const std::string& dir, std::string
 
 // Reads a scenario; problems are diagnostics with file:line:col and field path.
 Scenario load_scenario(const std::string& path, config::Diagnostics& diagnostics);
+// The same from YAML text: `name` stands for the file in diagnostics, `base_dir` is where the
+// files it refers to (certificates, configs, cost profiles) are found.
+Scenario load_scenario_text(const std::string& text, const std::string& name, const std::string& base_dir,
+                            config::Diagnostics& diagnostics);
 
 }  // namespace gatesim::sim
