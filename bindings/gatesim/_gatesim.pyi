@@ -1,4 +1,5 @@
-"""Type stubs of the extension behind `gatesim` (bindings/gatesim_module.cc)."""
+"""Type stubs of the extension behind `gatesim` (bindings/gatesim_module.cc); the package's
+Python layer (Scenario with set(), sweep) is in __init__.py."""
 from typing import Any, Dict, List, Optional
 
 class ScenarioError(ValueError):

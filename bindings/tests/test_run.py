@@ -83,3 +83,32 @@ def test_yaml_text_and_dict_give_the_file_s_trace(scenario_path):
 def test_yaml_text_errors_name_the_text():
     with pytest.raises(gatesim.ScenarioError, match=r"experiment:2:\d+: error"):
         gatesim.from_yaml("name: x\nnodes: 3\n", name="experiment")
+
+
+def test_set_by_path_changes_the_run(scenario_path):
+    s = gatesim.load(scenario_path("many-core-load/cpu-queueing"))
+    s.set("links.client-gateway.delay", "5ms")
+    latencies = sorted((r["end_ns"] - r["start_ns"]) / 1e6 for r in s.run().trace if r["type"] == "response")
+    assert latencies[0] == pytest.approx(20, abs=0.01)  # 5 ms there, 10 ms of CPU, 5 ms back
+    s.set("clients.c1.requests.0.path", "/first")
+    assert [r["path"] for r in s.run().trace if r["type"] == "response" and r["client"] == "c1"] == ["/first"]
+
+
+def test_set_errors_name_the_path(scenario_path):
+    s = gatesim.load(scenario_path("many-core-load/cpu-queueing"))
+    with pytest.raises(gatesim.ScenarioError, match=r"links\.client-backend: no element named"):
+        s.set("links.client-backend.delay", "5ms")
+    with pytest.raises(gatesim.ScenarioError, match=r"set\('gateway.cpu.workers', 0\).*workers"):
+        s.set("gateway.cpu.workers", 0)
+    assert s.to_dict()["gateway"]["cpu"]["workers"] == 1  # left unchanged
+
+
+def test_sweep_is_the_same_whatever_the_processes(scenario_path):
+    s = gatesim.load(scenario_path("many-core-load/cpu-queueing"))
+    points = [{"gateway.cpu.workers": n, "gateway.cpu.balance": "exact"} for n in (1, 2, 3, 5)]
+    one = gatesim.sweep(s, points, processes=1)
+    three = gatesim.sweep(s, points, processes=3)
+    assert one == three
+    assert [r["point"]["gateway.cpu.workers"] for r in one] == [1, 2, 3, 5]
+    busiest = [max(w["busy_ns"] for w in r["summary"]["cpu"]["per_worker"]) for r in one]
+    assert busiest == [50_000_000, 30_000_000, 20_000_000, 10_000_000]
