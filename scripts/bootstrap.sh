@@ -24,6 +24,7 @@ packages=(
   libgrpc++-dev libprotobuf-dev                          # gRPC C++ client and server of the
   protobuf-compiler protobuf-compiler-grpc               #   gRPC integration test (protoc, plugin)
   python3-yaml                                           # the bindings' tests edit scenarios as dicts
+  python3-numpy                                          # the bindings' columnar traces
   python3-h2                                             # HTTP/2 client coalescing two hosts on one connection
   time                                                   # /usr/bin/time for peak memory in bench/
   nginx-light                                            # backend of gatesim calibrate and its test

@@ -22,6 +22,38 @@ from ._gatesim import RunResult, ScenarioError
 __all__ = ["RunResult", "Scenario", "ScenarioError", "from_dict", "from_yaml", "load", "sweep"]
 
 
+def _columns(self, record_type):
+    """The trace's records of one type (response, gateway, cpu, ...) as columns: a dict from
+    field to a numpy array, numbers as int64/float64 and text as object arrays. A field some
+    records lack holds None there (and its array is an object array)."""
+    import numpy
+
+    records = [r for r in self.trace if r["type"] == record_type]
+    fields = sorted({f for r in records for f in r})
+    return {f: numpy.array([r.get(f) for r in records], dtype=_dtype([r.get(f) for r in records])) for f in fields}
+
+
+def _dtype(values):
+    if all(isinstance(v, bool) for v in values):
+        return bool
+    if all(isinstance(v, int) and not isinstance(v, bool) for v in values):
+        return "int64"
+    if all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
+        return "float64"
+    return object
+
+
+def _to_pandas(self, record_type):
+    """The same columns as a pandas DataFrame (pandas must be installed: python3-pandas)."""
+    import pandas
+
+    return pandas.DataFrame(self.columns(record_type))
+
+
+RunResult.columns = _columns
+RunResult.to_pandas = _to_pandas
+
+
 class Scenario:
     """A scenario (scenarios/README.md) as data that `set()` can change, and its checked form."""
 

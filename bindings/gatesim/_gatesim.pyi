@@ -22,6 +22,10 @@ class RunResult:
     trace: List[Dict[str, Any]]
     summary: Dict[str, Any]
     verdicts: List[Dict[str, Any]]
+    def columns(self, record_type: str) -> Dict[str, Any]:
+        """Records of one type as numpy arrays per field (defined in __init__.py)."""
+    def to_pandas(self, record_type: str) -> Any:
+        """The same as a pandas DataFrame."""
 
 def load(path: str) -> Scenario:
     """Loads a scenario file; raises ScenarioError with file:line:col for each problem."""

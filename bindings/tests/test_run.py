@@ -112,3 +112,17 @@ def test_sweep_is_the_same_whatever_the_processes(scenario_path):
     assert [r["point"]["gateway.cpu.workers"] for r in one] == [1, 2, 3, 5]
     busiest = [max(w["busy_ns"] for w in r["summary"]["cpu"]["per_worker"]) for r in one]
     assert busiest == [50_000_000, 30_000_000, 20_000_000, 10_000_000]
+
+
+def test_columns_are_numpy_arrays_per_field(scenario_path):
+    import numpy
+
+    r = gatesim.load(scenario_path("many-core-load/cpu-queueing")).run()
+    responses = r.columns("response")
+    assert responses["end_ns"].dtype == numpy.int64
+    latency_ms = numpy.sort((responses["end_ns"] - responses["start_ns"]) / 1e6)
+    assert numpy.allclose(latency_ms, [12, 22, 32, 42, 52], atol=0.01)
+    assert list(responses["client"]) == ["c1", "c2", "c3", "c4", "c5"]
+    samples = r.columns("cpu")
+    assert samples["utilisation"].dtype == object or samples["utilisation"].dtype == numpy.float64
+    assert r.columns("nothing-like-this") == {}
