@@ -37,7 +37,7 @@ PY
   # The real gateway, with the twin's Istio configuration.
   port=$(free_port)
   python3 - "$tmp/twin.yaml" "$tmp/gatesim.yaml" "$port" "$BACK" <<'PY'
-import re, sys
+import sys
 text = open(sys.argv[1]).read()
 config = text[text.index("  config: |\n") + len("  config: |\n"):text.index("backends:")]
 config = "\n".join(line[4:] for line in config.splitlines())

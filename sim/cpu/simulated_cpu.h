@@ -36,7 +36,6 @@ class SimulatedCpu {
   // Starts the trace: `cpu` records (event assign: a connection given to a worker; event
   // sample: each worker's busy time and utilisation over the last interval, queue, connections).
   void trace_to(std::function<void(nlohmann::json)> sink);
-  const Options& options() const { return options_; }
 
  private:
   void sample();

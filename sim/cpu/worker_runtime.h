@@ -33,8 +33,6 @@ class WorkerRuntime : public io::Runtime {
   io::Rng& rng() override { return rng_; }
   void charge(io::Work work, std::uint64_t amount) override { cpu_.charge(work, amount); }
 
-  WorkerCpu& cpu() { return cpu_; }
-
  private:
   void connect_now(const io::Address& address, io::Duration timeout, io::ConnectHandler on_connected);
   struct Timer {
